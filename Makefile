@@ -1,0 +1,42 @@
+# Two commands from a fresh clone (see README.md):
+#   make report   build every report into reports/ from the bundled data
+#   make test     run the whole test suite
+# Both create .venv and install the project on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+# Prefer the kernels and settings inside .venv over any in the user's home folder.
+export JUPYTER_PREFER_ENV_PATH := 1
+export MPLBACKEND := Agg
+
+.PHONY: report test lab lint synth clean
+
+report: $(INSTALLED)
+	$(BIN)/adoption report
+
+test: $(INSTALLED)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/pytest
+
+lab: $(INSTALLED)
+	MPLBACKEND= $(BIN)/jupyter lab notebooks/
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check src tests benchmarks
+
+# Regenerate the committed synthetic data (same seed, same bytes).
+synth: $(INSTALLED)
+	$(BIN)/adoption synth --out data/synthetic --seed 2009
+
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "adoption needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(INSTALLED)
+
+clean:
+	rm -rf $(VENV) reports/*.html reports/charts reports/executed reports/.build

@@ -1,0 +1,61 @@
+"""adoption: do nonprofits adopt social media faster than businesses?
+
+The data flow, one module per stage:
+
+    readers, schema      files -> cells with line numbers -> typed, checked columns
+    published, survey    the two kinds of adoption data, validated
+    snapshots            account activity snapshots (archived API output), validated
+    table                both adoption inputs -> the adoption table
+    stats                intervals, sector comparisons, trends, the claim check
+    charts               citable charts in the house style
+    report               notebooks -> papermill -> nbconvert -> reports/
+
+The functions users call most are importable from here. They import their
+stage on first use, so `import adoption` (and the command line) start fast.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
+
+try:
+    __version__ = version("adoption")
+except PackageNotFoundError:  # running from a source tree that was not installed
+    __version__ = "0+unknown"
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
+    import pandas as pd
+
+__all__ = ["__version__", "load_published", "load_snapshots", "load_survey", "load_table"]
+
+
+def load_published(path: str | Path | None = None) -> pd.DataFrame:
+    """The published figures (bundled by default), validated. See `adoption.published`."""
+    from adoption.published import load_published as load
+
+    return load(path)
+
+
+def load_survey(path: str | Path) -> pd.DataFrame:
+    """Respondent-level survey data, validated. See `adoption.survey`."""
+    from adoption.survey import load_survey as load
+
+    return load(path)
+
+
+def load_snapshots(paths: Iterable[str | Path], **options: object) -> pd.DataFrame:
+    """The snapshot table from archived account data. See `adoption.snapshots`."""
+    from adoption.snapshots import load_snapshots as load
+
+    return load(paths, **options)
+
+
+def load_table(path: str | Path | None = None) -> pd.DataFrame:
+    """The adoption table from published figures (bundled by default) or a survey file."""
+    from adoption.table import load_table as load
+
+    return load(path)

@@ -1,0 +1,183 @@
+"""The `adoption` command. Argument parsing only: each command calls into its stage.
+
+Exit codes (the contract): 0 success, 1 bad input or a failed build (a clear
+message, never a traceback), 2 wrong usage (argparse's own).
+Heavy libraries are imported inside the commands, so `--help` and a build
+with nothing to do answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from adoption import __version__
+from adoption.problems import DataError
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.run(args)
+    except DataError as error:
+        for line in error.problems:
+            print(line, file=sys.stderr)
+        count = len(error.problems)
+        print(f"{count} problem{'s' if count != 1 else ''}; nothing was written",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (OSError, ValueError) as error:
+        if os.environ.get("ADOPTION_DEBUG"):
+            raise
+        print(f"adoption: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("adoption: interrupted", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="adoption",
+        description="Do nonprofits adopt social media faster than businesses? "
+                    "Load, check and compare adoption data; build the reports.")
+    parser.add_argument("--version", action="version", version=f"adoption {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    _add_validate(commands)
+    _add_compare(commands)
+    _add_report(commands)
+    _add_synth(commands)
+    _add_snapshots(commands)
+    return parser
+
+
+def _add_validate(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser(
+        "validate", help="check data files and list every problem",
+        description="Check data files. Prints one line per problem as "
+                    "FILE:LINE: column 'NAME': what is wrong (what was expected), then a count. "
+                    "Exit 1 if any problem.")
+    command.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    command.add_argument("--kind", choices=("published", "survey", "snapshots"),
+                         help="the kind of data (default: told from the columns)")
+    command.set_defaults(run=_run_validate)
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    from adoption.validate import check_files
+
+    problems = check_files(args.files, args.kind)
+    for line in problems:
+        print(line)
+    files = len(args.files)
+    noun = "file" if files == 1 else "files"
+    if problems:
+        count = len(problems)
+        print(f"{count} problem{'s' if count != 1 else ''} in {files} {noun}")
+        return EXIT_BAD_INPUT
+    print(f"no problems in {files} {noun}")
+    return EXIT_OK
+
+
+def _add_compare(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser(
+        "compare", help="year-by-year comparison of a nonprofit and a business series",
+        description="Print the year-by-year comparison table of nonprofits against "
+                    "businesses on one platform, with intervals and Holm-adjusted p-values.")
+    command.add_argument("--platform", required=True, help="e.g. blog, twitter, facebook")
+    command.add_argument("--nonprofit", required=True, metavar="SERIES",
+                         help="the nonprofit series, e.g. umassd-charities")
+    command.add_argument("--business", required=True, metavar="SERIES",
+                         help="the business series, e.g. umassd-fortune500")
+    command.add_argument("--data", type=Path, metavar="FILE",
+                         help="published figures or survey file (default: the bundled "
+                              "published figures)")
+    command.add_argument("--confidence", type=_confidence, default=0.95)
+    command.add_argument("--format", choices=("markdown", "csv", "json"), default="markdown")
+    command.set_defaults(run=_run_compare)
+
+
+def _confidence(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1 (e.g. 0.95)")
+    return value
+
+
+def _run_compare(args: argparse.Namespace) -> int:
+    from adoption.stats import compare_sectors
+    from adoption.table import load_table
+
+    table = load_table(args.data)
+    comparison = compare_sectors(table, args.platform, args.nonprofit, args.business,
+                                 confidence=args.confidence)
+    if args.format == "csv":
+        sys.stdout.write(comparison.to_csv(index=False))
+    elif args.format == "json":
+        sys.stdout.write(comparison.to_json(orient="records", indent=2) + "\n")
+    else:
+        sys.stdout.write(comparison.to_markdown(index=False, floatfmt=".4f") + "\n")
+    return EXIT_OK
+
+
+def _add_report(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser(
+        "report", help="run the notebooks and build the HTML reports",
+        description="Run the configured notebooks with papermill and write HTML reports, "
+                    "charts and an index. Reports whose inputs have not changed are skipped.")
+    command.add_argument("--config", type=Path, default=Path("reports.toml"))
+    command.add_argument("--out", type=Path, default=Path("reports"))
+    command.add_argument("--jobs", type=int, default=None,
+                         help="reports built at once (default: the number of cores)")
+    command.add_argument("--only", action="append", default=[], metavar="NAME",
+                         help="build only this report (repeatable)")
+    command.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    command.set_defaults(run=_run_report)
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    from adoption.report import build_reports
+
+    outcome = build_reports(args.config, args.out, jobs=args.jobs, only=args.only,
+                            force=args.force)
+    return EXIT_OK if outcome.ok else EXIT_BAD_INPUT
+
+
+def _add_synth(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser(
+        "synth", help="write the illustrative synthetic data sets",
+        description="Write the synthetic (invented, illustrative) survey and account "
+                    "archive. The same seed gives the same bytes.")
+    command.add_argument("--out", type=Path, required=True, metavar="DIR")
+    command.add_argument("--seed", type=int, default=2009)
+    command.set_defaults(run=_run_synth)
+
+
+def _run_synth(args: argparse.Namespace) -> int:
+    from adoption.synth import write_synthetic
+
+    for path in write_synthetic(args.out, args.seed):
+        print(path)
+    return EXIT_OK
+
+
+def _add_snapshots(commands: argparse._SubParsersAction) -> None:
+    from adoption.snapshots.cli import register
+
+    register(commands)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

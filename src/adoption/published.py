@@ -1,0 +1,210 @@
+"""Published adoption figures: one percentage per study series, year and platform.
+
+The bundled file `data/published/adoption.csv` holds 188 figures read from the
+studies themselves (codebook: `data/published/README.md`). Users may bring their
+own file in the same layout. `load_published` reads either, checks every cell
+and every rule below, and returns typed columns plus two derived ones:
+
+- `share`: the figure as a fraction (percent / 100);
+- `adopters`: share x n rounded half up, missing where n is missing. It is an
+  estimate: published percentages are themselves rounded.
+
+A figure may be given as `percent`, as `share` (0-1), or as `adopters` with `n`;
+`percent` wins when several are present.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from adoption.labels import BUSINESS, HIGHER_EDUCATION, NONPROFIT
+from adoption.paths import BUNDLED_PUBLISHED
+from adoption.problems import DataError, Problem, problem
+from adoption.readers import RawTable, read_table
+from adoption.schema import Column, parse_columns, unknown_column_typos
+
+SECTORS = (NONPROFIT, BUSINESS, HIGHER_EDUCATION)
+DESIGNS = ("census", "survey", "self_selected")
+CERTAINTIES = ("verified", "as_cited", "derived", "uncertain")
+
+COLUMNS = [
+    Column("series", "text", "the study series, e.g. umassd-charities", nullable=False),
+    Column("population", "text", "whom the figure describes", required=False),
+    Column("sector", "sector", "nonprofit, business or higher_education", nullable=False),
+    Column("year", "year", "the year the data describe", nullable=False),
+    Column("year_label", "text", "the year as the source gives it", required=False),
+    Column("platform", "text", "the platform, e.g. blog, twitter, facebook", nullable=False),
+    Column("percent", "number", "share using the platform, in percent", required=False,
+           minimum=0, maximum=100),
+    Column("share", "number", "share using the platform, as a fraction", required=False,
+           minimum=0, maximum=1),
+    Column("adopters", "integer", "organisations using the platform", required=False,
+           minimum=0),
+    Column("n", "integer", "organisations measured (empty if the source does not say)",
+           minimum=1),
+    Column("population_size", "integer", "size of the population sampled from", minimum=1),
+    Column("design", "choice", "how the figure was collected", nullable=False,
+           choices=DESIGNS),
+    Column("certainty", "choice", "how sure the figure is", required=False,
+           choices=CERTAINTIES),
+    Column("publisher", "text", "who published the figure", nullable=False),
+    Column("study", "text", "the report the figure comes from", nullable=False),
+    Column("source_url", "text", "where the figure was read", required=False),
+    Column("quote", "text", "the sentence the figure comes from", required=False),
+    Column("note", "text", "conflicts, approximations, caveats", required=False),
+]
+FIGURE_COLUMNS = ("percent", "share", "adopters")
+KEY = ("series", "year", "platform")
+
+
+def load_published(path: str | Path | None = None) -> pd.DataFrame:
+    """The published figures, validated and typed (bundled file by default).
+
+    Raises DataError listing every problem, each with its file, line and column.
+    """
+    raw = read_table(BUNDLED_PUBLISHED if path is None else path)
+    figures, problems = parse_published(raw)
+    if problems:
+        raise DataError(problems)
+    return figures
+
+
+def parse_published(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
+    """Typed figures and the problems found (the figures are only usable if none)."""
+    typed, problems = parse_columns(raw, COLUMNS)
+    problems += unknown_column_typos(raw, COLUMNS)
+    problems += _figure_column_problems(raw)
+    if any(p.line == 1 for p in problems):
+        return typed, problems  # header problems: row checks would only repeat them
+    problems += _row_problems(raw, typed)
+    if problems:
+        return typed, problems
+    return _finish(typed), problems
+
+
+def _figure_column_problems(raw: RawTable) -> list[Problem]:
+    present = set(raw.frame.columns)
+    if "percent" in present or "share" in present or {"adopters", "n"} <= present:
+        return []
+    return [problem(raw.path, "required column is missing", line=1, column="percent",
+                    expected="a column 'percent' (0-100), 'share' (0-1), or 'adopters' with 'n'")]
+
+
+def _row_problems(raw: RawTable, typed: pd.DataFrame) -> list[Problem]:
+    return (_missing_figure_problems(raw) + _count_problems(raw, typed)
+            + _duplicate_problems(raw, typed) + _series_sector_problems(raw, typed))
+
+
+def _missing_figure_problems(raw: RawTable) -> list[Problem]:
+    given = [c for c in FIGURE_COLUMNS if c in raw.frame.columns]
+    empty = raw.frame[given].isna().all(axis=1)
+    return [problem(raw.path, "is empty", line=raw.line(position), column=given[0],
+                    expected="the figure, as percent, share, or adopters with n")
+            for position in np.flatnonzero(empty.to_numpy())]
+
+
+def _count_problems(raw: RawTable, typed: pd.DataFrame) -> list[Problem]:
+    problems = []
+    n, population = typed["n"], typed["population_size"]
+    for position in np.flatnonzero((n > population).fillna(False).to_numpy()):
+        problems.append(problem(
+            raw.path, f"n = {n.iloc[position]} is larger than population_size = "
+            f"{population.iloc[position]}", line=raw.line(position), column="n",
+            expected="at most the population size"))
+    census = typed["design"].eq("census") & n.notna() & population.notna() & (n != population)
+    for position in np.flatnonzero(census.fillna(False).to_numpy()):
+        problems.append(problem(
+            raw.path, f"a census measures every member, but n = {n.iloc[position]} and "
+            f"population_size = {population.iloc[position]}", line=raw.line(position),
+            column="n", expected="n equal to population_size, or design 'survey'"))
+    if "adopters" in typed:
+        over = (typed["adopters"] > n).fillna(False)
+        for position in np.flatnonzero(over.to_numpy()):
+            problems.append(problem(
+                raw.path, f"adopters = {typed['adopters'].iloc[position]} is larger than "
+                f"n = {n.iloc[position]}", line=raw.line(position), column="adopters",
+                expected="at most n"))
+    if "adopters" in typed and "percent" not in typed and "share" not in typed:
+        for position in np.flatnonzero((typed["adopters"].notna() & n.isna()).to_numpy()):
+            problems.append(problem(
+                raw.path, "adopters is given but n is empty", line=raw.line(position),
+                column="n", expected="n, to turn adopters into a share"))
+    return problems
+
+
+def _duplicate_problems(raw: RawTable, typed: pd.DataFrame) -> list[Problem]:
+    key = typed[list(KEY)]
+    first_line: dict[tuple, int] = {}
+    problems = []
+    for position, values in enumerate(key.itertuples(index=False, name=None)):
+        if any(pd.isna(v) for v in values):
+            continue
+        if values in first_line:
+            problems.append(problem(
+                raw.path, f"duplicate of line {first_line[values]} "
+                f"(same series, year and platform: {', '.join(map(str, values))})",
+                line=raw.line(position), column="series",
+                expected="one row per series, year and platform"))
+        else:
+            first_line[values] = raw.line(position)
+    return problems
+
+
+def _series_sector_problems(raw: RawTable, typed: pd.DataFrame) -> list[Problem]:
+    first: dict[str, tuple[str, int]] = {}
+    problems = []
+    for position, (series, sector) in enumerate(zip(typed["series"], typed["sector"],
+                                                    strict=True)):
+        if pd.isna(series) or pd.isna(sector):
+            continue
+        if series not in first:
+            first[series] = (sector, raw.line(position))
+        elif first[series][0] != sector:
+            problems.append(problem(
+                raw.path, f"series '{series}' is '{first[series][0]}' on line "
+                f"{first[series][1]} but '{sector}' here", line=raw.line(position),
+                column="sector", expected="one sector per series"))
+    return problems
+
+
+def _finish(typed: pd.DataFrame) -> pd.DataFrame:
+    """Derived columns and final dtypes."""
+    figures = typed.copy()
+    share = _share(figures)
+    percent = figures["percent"] if "percent" in figures else pd.Series(np.nan, figures.index)
+    figures["percent"] = percent.where(percent.notna(), share * 100).astype("float64")
+    figures["share"] = share
+    if "adopters" not in figures:
+        figures["adopters"] = _round_half_up(share * figures["n"].astype("Float64"))
+    figures["platform"] = figures["platform"].str.casefold().str.replace(r"[\s\-]+", "_",
+                                                                         regex=True)
+    figures["series"] = _category(figures["series"])
+    figures["platform"] = _category(figures["platform"])
+    figures["sector"] = pd.Categorical(figures["sector"], categories=SECTORS)
+    figures["design"] = pd.Categorical(figures["design"], categories=DESIGNS)
+    certainty = figures.get("certainty", None)
+    figures["certainty"] = pd.Categorical(certainty, categories=CERTAINTIES)
+    figures["year"] = figures["year"].astype("int64")
+    return figures.reset_index(drop=True)
+
+
+def _share(figures: pd.DataFrame) -> pd.Series:
+    share = pd.Series(np.nan, index=figures.index, dtype="float64")
+    if "adopters" in figures:
+        share = (figures["adopters"] / figures["n"]).astype("float64")
+    if "share" in figures:
+        share = figures["share"].where(figures["share"].notna(), share)
+    if "percent" in figures:
+        share = (figures["percent"] / 100).where(figures["percent"].notna(), share)
+    return share.astype("float64")
+
+
+def _round_half_up(values: pd.Series) -> pd.Series:
+    return np.floor(values + 0.5).astype("Int64")
+
+
+def _category(values: pd.Series) -> pd.Categorical:
+    return pd.Categorical(values, categories=sorted(values.dropna().unique()))

@@ -1,0 +1,138 @@
+"""The adoption table: what every analysis downstream reads.
+
+One row per (series, sector, year, platform). Published figures and respondent
+surveys both become this table, so the statistics, charts and notebooks have
+a single input and never need to know where a number came from, except through
+the columns that say so.
+
+| column | type | meaning |
+|---|---|---|
+| `series` | category | the study series or survey name |
+| `sector` | category | nonprofit, business or higher_education |
+| `year` | int | the year the data describe |
+| `platform` | category | blog, twitter, facebook, ... |
+| `adopters` | Int64 | organisations using the platform (published: share x n rounded) |
+| `n` | Int64 | organisations measured; missing where the source does not say |
+| `share` | float | adopters / n, or the published share |
+| `share_weighted` | float | survey-weighted share; NaN without weights |
+| `n_effective` | float | Kish effective sample size (sum w)^2 / sum w^2; NaN without weights |
+| `population_size` | Int64 | size of the population measured from; missing if unknown |
+| `design` | category | census, survey or self_selected |
+| `certainty` | category | verified, as_cited, derived, uncertain (published) or computed (survey) |
+| `publisher`, `study`, `source_url`, `note` | string | where the figure comes from |
+| `synthetic` | bool | True for invented, illustrative data |
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from adoption.published import CERTAINTIES, DESIGNS, SECTORS
+from adoption.survey import PLATFORM_PREFIX, platform_columns
+
+COLUMNS = [
+    "series", "sector", "year", "platform", "adopters", "n", "share", "share_weighted",
+    "n_effective", "population_size", "design", "certainty", "publisher", "study",
+    "source_url", "note", "synthetic",
+]
+KEY = ["series", "sector", "year", "platform"]
+SYNTHETIC_NOTE = "SYNTHETIC: illustrative data drawn by `adoption synth`, not real organisations"
+
+
+def load_table(path: str | Path | None = None) -> pd.DataFrame:
+    """The adoption table from a file: published figures (the bundled ones by default)
+    or respondent-level survey data, told apart by their columns."""
+    from adoption.validate import detect_kind, load_kind  # validate imports this module
+
+    if path is None:
+        from adoption.published import load_published
+
+        return from_published(load_published())
+    kind = detect_kind(path)
+    data = load_kind(path, kind)
+    if kind == "survey":
+        return from_survey(data)
+    if kind == "published":
+        return from_published(data)
+    raise ValueError(f"{path}: {kind} data has no adoption table (it is account activity)")
+
+
+def from_published(figures: pd.DataFrame) -> pd.DataFrame:
+    """The adoption table of validated published figures (see `load_published`)."""
+    table = figures.assign(
+        share_weighted=np.nan,
+        n_effective=np.nan,
+        synthetic=False,
+    )
+    table["certainty"] = table["certainty"].astype("string")
+    return _typed(table[COLUMNS])
+
+
+def from_survey(survey: pd.DataFrame) -> pd.DataFrame:
+    """Aggregate respondent rows (see `load_survey`) into the adoption table.
+
+    An empty answer means "not known": the organisation is left out of that
+    platform's n, not counted as a non-user.
+    """
+    answers = _long_answers(survey)
+    groups = answers.groupby(["series", "sector", "year", "platform"], observed=True,
+                             sort=True)
+    table = groups.apply(_aggregate, include_groups=False).reset_index()
+    synthetic = groups["synthetic"].any().reset_index(drop=True)
+    table["synthetic"] = synthetic.to_numpy()
+    table["design"] = "survey"
+    table["certainty"] = "computed"
+    table["publisher"] = np.where(table["synthetic"], "adoption project (synthetic)", pd.NA)
+    table["study"] = table["series"].astype("string")
+    table["source_url"] = pd.NA
+    table["note"] = np.where(table["synthetic"], SYNTHETIC_NOTE, pd.NA)
+    return _typed(table[COLUMNS])
+
+
+def _long_answers(survey: pd.DataFrame) -> pd.DataFrame:
+    platforms = platform_columns(survey.columns)
+    ids = ["series", "sector", "year", "org_id", "weight", "population_size", "synthetic"]
+    answers = survey[ids + platforms].melt(id_vars=ids, var_name="platform",
+                                           value_name="uses")
+    answers = answers[answers["uses"].notna()]
+    answers["platform"] = answers["platform"].str.removeprefix(PLATFORM_PREFIX)
+    answers["uses"] = answers["uses"].astype(bool)
+    return answers
+
+
+def _aggregate(group: pd.DataFrame) -> pd.Series:
+    uses = group["uses"].to_numpy(dtype=float)
+    weights = group["weight"].to_numpy(dtype=float)
+    weighted = not np.isnan(weights).any()
+    adopters = int(uses.sum())
+    n = len(uses)
+    return pd.Series({
+        "adopters": adopters,
+        "n": n,
+        "share": adopters / n,
+        "share_weighted": (weights * uses).sum() / weights.sum() if weighted else np.nan,
+        "n_effective": weights.sum() ** 2 / (weights**2).sum() if weighted else np.nan,
+        "population_size": group["population_size"].dropna().max(),
+    })
+
+
+def _typed(table: pd.DataFrame) -> pd.DataFrame:
+    table = table.copy()
+    table["series"] = pd.Categorical(table["series"].astype(str))
+    table["platform"] = pd.Categorical(table["platform"].astype(str))
+    table["sector"] = pd.Categorical(table["sector"], categories=SECTORS)
+    table["design"] = pd.Categorical(table["design"], categories=DESIGNS)
+    table["certainty"] = pd.Categorical(table["certainty"],
+                                        categories=(*CERTAINTIES, "computed"))
+    table["year"] = table["year"].astype("int64")
+    for name in ("adopters", "n", "population_size"):
+        table[name] = pd.to_numeric(table[name]).astype("Int64")
+    for name in ("share", "share_weighted", "n_effective"):
+        table[name] = table[name].astype("float64")
+    for name in ("publisher", "study", "source_url", "note"):
+        table[name] = table[name].astype("string")
+    table["synthetic"] = table["synthetic"].astype(bool)
+    return table.sort_values(KEY, ignore_index=True)
