@@ -1,0 +1,316 @@
+"""Diffusion speed: in which year did a series reach 50% adoption?
+
+"Nonprofits adopt faster" can mean they got there earlier, not only that their
+share was higher in a given year. Innovations typically spread along an S-shaped
+(logistic) curve (Rogers EM (2003), Diffusion of Innovations, 5th ed., ch. 7;
+Griliches Z (1957), Hybrid corn, Econometrica 25:501-522), so per series we fit
+
+    logit P(adopt in year t) = a + b * (t - t0)
+
+and report the year the curve crosses 50%, t0 - a / b, with a bootstrap interval.
+
+Decisions:
+
+* The fit is a statsmodels GLM (Binomial, logit link) with the share as response
+  and n as `var_weights` (the Kish effective n for weighted rows; the population
+  size for a census whose n is not printed). Sampled figures without n are left
+  out, as the fit cannot weigh them.
+* Published yearly figures scatter more than binomial sampling allows (question
+  wording, list turnover). The dispersion phi = Pearson chi-square / residual df
+  (at least 1) measures by how much.
+* Bootstrap: parametric, at each point a share is redrawn as Binomial(m, p) / m
+  around the observed share p, with m = n / phi, so each point varies as much as
+  the fit says the data do. A census is redrawn too (m = N / phi): it is exact
+  about that year's list, but the 50% year belongs to the fitted curve (the
+  adoption process), and treating census points as exact would give a Fortune
+  500 curve a zero-width interval it has not earned. The interval is the
+  percentile interval of the refitted 50% years.
+* We refuse, with a reason, rather than return nonsense: fewer than 4 years; a
+  fit that does not converge; a curve that does not rise; a 50% year, or an
+  interval bound, more than `max_extrapolation` years (default 10) beyond the
+  years observed; too many bootstrap refits failing.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+
+from adoption.stats._checks import (
+    NotEstimable,
+    as_float_array,
+    check_confidence,
+    check_same_shape,
+    check_share,
+)
+from adoption.stats.compare import series_and_sectors, series_rows
+
+MIN_YEARS = 4
+DIFFUSION_COLUMNS = [
+    "series", "sector", "platform", "first_year", "last_year", "n_points", "estimable",
+    "midpoint_year", "midpoint_low", "midpoint_high", "growth_rate", "dispersion", "reason",
+    "synthetic",
+]
+
+
+@dataclass(frozen=True)
+class DiffusionFit:
+    """A logistic diffusion curve and its 50% year, or the reason there is none.
+
+    `midpoint_year` is the (fractional) year the fitted curve crosses 50%, with
+    its bootstrap interval `midpoint_low`-`midpoint_high`; `growth_rate` is b,
+    the yearly change in log odds. When `estimable` is False these are NaN and
+    `reason` says why.
+    """
+
+    estimable: bool
+    reason: str | None
+    years: tuple[int, ...]
+    midpoint_year: float = math.nan
+    midpoint_low: float = math.nan
+    midpoint_high: float = math.nan
+    growth_rate: float = math.nan
+    dispersion: float = math.nan
+    n_boot: int = 0
+    failed_boot: int = 0
+
+
+def fit_diffusion(
+    years: Sequence[float],
+    shares: Sequence[float],
+    n: Sequence[float],
+    *,
+    confidence: float = 0.95,
+    n_boot: int = 1000,
+    rng: int | np.random.Generator | None = 0,
+    max_extrapolation: float = 10.0,
+) -> DiffusionFit:
+    """Fit the logistic curve to one series' (year, share, n) points (module docstring).
+
+    `rng` seeds the bootstrap: an int seed or a numpy Generator; the default seed
+    0 makes a report rebuild identically. Returns a `DiffusionFit`; a refusal is a
+    fit with `estimable=False` and a `reason`, never an exception (bad arguments
+    still raise ValueError).
+    """
+    year = as_float_array(years, "years")
+    share = check_share(shares, "shares")
+    size = as_float_array(n, "n")
+    check_same_shape([year, share, size], ["years", "shares", "n"])
+    if (size <= 0).any():
+        raise ValueError("n must be positive for every point")
+    confidence = check_confidence(confidence)
+    if int(n_boot) < 1:
+        raise ValueError(f"n_boot must be at least 1, got {n_boot!r}")
+    generator = np.random.default_rng(rng)
+    observed = tuple(int(y) for y in sorted(set(year.tolist())))
+    try:
+        return _fit_and_bootstrap(
+            year, share, size, confidence, int(n_boot), generator, float(max_extrapolation)
+        )
+    except NotEstimable as refusal:
+        return DiffusionFit(estimable=False, reason=refusal.reason, years=observed)
+
+
+def diffusion_table(
+    table: pd.DataFrame,
+    platform: str,
+    series: str | Sequence[str] | None = None,
+    *,
+    confidence: float = 0.95,
+    n_boot: int = 1000,
+    rng: int | np.random.Generator | None = 0,
+    max_extrapolation: float = 10.0,
+) -> pd.DataFrame:
+    """The 50% year of every series on `platform` (or those named), one row per series and sector.
+
+    Columns `DIFFUSION_COLUMNS`; `reason` explains every row that is not
+    estimable, including points left out for a missing sample size. Each series
+    gets its own random stream, seeded from `rng` and the series' name, so
+    adding or removing a series does not change the others' intervals.
+    """
+    pairs = series_and_sectors(table, platform, series)
+    streams = _series_streams(rng, pairs)
+    records = []
+    for (name, sector), stream in zip(pairs, streams, strict=True):
+        rows = series_rows(table, platform, name, sector=sector)
+        points, dropped = _usable_points(rows)
+        fit = fit_diffusion(
+            points["year"], points["share"], points["n"], confidence=confidence,
+            n_boot=n_boot, rng=stream, max_extrapolation=max_extrapolation,
+        ) if len(points) else DiffusionFit(False, "no figure with a known sample size", ())
+        reason = "; ".join(filter(None, [fit.reason, *dropped])) or None
+        records.append({
+            "series": name,
+            "sector": sector,
+            "platform": platform,
+            "first_year": min(rows),
+            "last_year": max(rows),
+            "n_points": len(points),
+            "estimable": fit.estimable,
+            "midpoint_year": fit.midpoint_year,
+            "midpoint_low": fit.midpoint_low,
+            "midpoint_high": fit.midpoint_high,
+            "growth_rate": fit.growth_rate,
+            "dispersion": fit.dispersion,
+            "reason": reason,
+            "synthetic": any(bool(row.get("synthetic", False)) for row in rows.values()),
+        })
+    result = pd.DataFrame.from_records(records, columns=DIFFUSION_COLUMNS)
+    result["reason"] = result["reason"].astype("string")
+    return result
+
+
+def _series_streams(
+    rng: int | np.random.Generator | None, pairs: list[tuple[str, str]]
+) -> list[np.random.Generator]:
+    if isinstance(rng, np.random.Generator):
+        root = int(rng.integers(2**63))
+    elif rng is None:
+        root = int(np.random.SeedSequence().entropy)
+    else:
+        root = int(rng)
+    # crc32, not hash(): Python's string hashes change from one run to the next.
+    return [np.random.default_rng([root, zlib.crc32(f"{name}|{sector}".encode())])
+            for name, sector in pairs]
+
+
+def _usable_points(rows: dict[int, pd.Series]) -> tuple[pd.DataFrame, list[str]]:
+    records, dropped = [], []
+    for year, row in sorted(rows.items()):
+        weighted = not pd.isna(row["share_weighted"])
+        share = row["share_weighted"] if weighted else row["share"]
+        n = row["n_effective"] if weighted else row["n"]
+        if pd.isna(n) and str(row["design"]) == "census":
+            n = row["population_size"]
+        if pd.isna(n):
+            dropped.append(f"{year} left out: sample size not published")
+            continue
+        records.append({"year": year, "share": float(share), "n": float(n)})
+    return pd.DataFrame.from_records(records, columns=["year", "share", "n"]), dropped
+
+
+def _fit_and_bootstrap(
+    year: np.ndarray,
+    share: np.ndarray,
+    size: np.ndarray,
+    confidence: float,
+    n_boot: int,
+    generator: np.random.Generator,
+    max_extrapolation: float,
+) -> DiffusionFit:
+    observed = tuple(int(y) for y in sorted(set(year.tolist())))
+    if len(observed) < MIN_YEARS:
+        raise NotEstimable(
+            f"only {len(observed)} year(s) with a known sample size; a diffusion curve "
+            f"needs at least {MIN_YEARS}"
+        )
+    center = float(np.mean(observed))
+    sane = (observed[0] - max_extrapolation, observed[-1] + max_extrapolation)
+    params = _fit_logistic(year - center, share, size)
+    if params is None:
+        raise NotEstimable("the logistic curve fit did not converge")
+    midpoint = _midpoint(params, center)
+    if params[1] <= 0:
+        raise NotEstimable("adoption did not rise over these years (fitted slope is not "
+                           "positive), so there is no year of reaching 50%")
+    if not sane[0] <= midpoint <= sane[1]:
+        raise NotEstimable(
+            f"the fitted curve crosses 50% only around {midpoint:.0f}, more than "
+            f"{max_extrapolation:g} years from the years observed ({observed[0]}-{observed[-1]})"
+        )
+    dispersion = _dispersion(params, year - center, share, size)
+    midpoints, failed = _bootstrap(
+        year - center, share, size / dispersion, params, n_boot, generator
+    )
+    midpoints = midpoints + center
+    alpha = 1 - confidence
+    if failed > alpha / 2 * n_boot:
+        raise NotEstimable(
+            f"in {failed} of {n_boot} bootstrap resamples the curve did not rise or the fit "
+            "failed, so the 50% year has no finite interval"
+        )
+    finite = np.where(np.isnan(midpoints), np.inf, midpoints)  # failed fits: unbounded
+    low, high = np.quantile(finite, [alpha / 2, 1 - alpha / 2])
+    if not (sane[0] <= low and high <= sane[1]):
+        raise NotEstimable(
+            f"the {confidence:.0%} bootstrap interval of the 50% year ({_year_text(low)} to "
+            f"{_year_text(high)}) reaches more than {max_extrapolation:g} years beyond the "
+            "data: the data cannot pin it down"
+        )
+    return DiffusionFit(
+        estimable=True,
+        reason=None,
+        years=observed,
+        midpoint_year=float(midpoint),
+        midpoint_low=float(low),
+        midpoint_high=float(high),
+        growth_rate=float(params[1]),
+        dispersion=dispersion,
+        n_boot=n_boot,
+        failed_boot=failed,
+    )
+
+
+def _year_text(year: float) -> str:
+    return f"{year:.0f}" if np.isfinite(year) else "unbounded"
+
+
+def _fit_logistic(
+    time: np.ndarray, share: np.ndarray, weight: np.ndarray, start: np.ndarray | None = None
+) -> np.ndarray | None:
+    """(a, b) of logit P = a + b * time, or None when the fit fails or runs off to infinity."""
+    model = sm.GLM(share, sm.add_constant(time, has_constant="add"),
+                   family=sm.families.Binomial(), var_weights=weight)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("error", ConvergenceWarning)
+        try:
+            params = model.fit(start_params=start).params
+        except (ConvergenceWarning, np.linalg.LinAlgError, ValueError):
+            return None
+    if not np.isfinite(params).all() or np.abs(params).max() > 30:
+        return None
+    return np.asarray(params)
+
+
+def _midpoint(params: np.ndarray, center: float) -> float:
+    intercept, slope = params
+    return center - intercept / slope if slope != 0 else math.nan
+
+
+def _dispersion(params: np.ndarray, time: np.ndarray, share: np.ndarray, n: np.ndarray) -> float:
+    """Pearson chi-square over residual df, at least 1 (see the module docstring)."""
+    fitted = 1 / (1 + np.exp(-(params[0] + params[1] * time)))
+    pearson = np.sum(n * (share - fitted) ** 2 / (fitted * (1 - fitted)))
+    return max(1.0, float(pearson / (len(share) - 2)))
+
+
+def _bootstrap(
+    time: np.ndarray,
+    share: np.ndarray,
+    trials: np.ndarray,
+    params: np.ndarray,
+    n_boot: int,
+    generator: np.random.Generator,
+) -> tuple[np.ndarray, int]:
+    """Refitted 50% years (relative to the centre) of `n_boot` resamples; NaN where none."""
+    m = np.maximum(np.rint(trials), 1).astype(int)
+    midpoints = np.full(n_boot, np.nan)
+    failed = 0
+    for b in range(n_boot):
+        resampled = generator.binomial(m, share) / m
+        fitted = _fit_logistic(time, resampled, m.astype(float), start=params)
+        if fitted is None or fitted[1] <= 0:
+            failed += 1
+            continue
+        midpoints[b] = _midpoint(fitted, 0.0)
+    return midpoints, failed
