@@ -149,3 +149,10 @@ def test_unreadable_parquet_is_a_clear_error(tmp_path):
     with pytest.raises(DataError, match=r"wave.parquet: cannot be read as Parquet: .* \(expected "
                                         r"a valid Parquet file\)"):
         adoption.load_survey(path)
+
+
+def test_missing_text_in_parquet_stays_missing(tmp_path):
+    path = tmp_path / "wave.parquet"
+    SURVEY.assign(org_name=["A", None, "C", None]).to_parquet(path, index=False)
+    names = adoption.load_survey(path)["org_name"]
+    assert names.isna().tolist() == [False, True, False, True]

@@ -148,7 +148,7 @@ def _add_report(commands: argparse._SubParsersAction) -> None:
 
 
 def _run_report(args: argparse.Namespace) -> int:
-    from adoption.report import build_reports
+    from adoption.report.build import build_reports
 
     outcome = build_reports(args.config, args.out, jobs=args.jobs, only=args.only,
                             force=args.force)

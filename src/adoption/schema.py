@@ -125,7 +125,8 @@ def convert_column(raw: RawTable, column: Column) -> tuple[pd.Series, list[Probl
     cells = raw.frame[column.name]
     empty = cells.isna() | cells.astype("string").str.strip().eq("").fillna(True)
     converter, expected = _CONVERTERS[column.kind](column)
-    values, bad = converter(cells.where(~empty, None))
+    # Plain objects with None for empty: typed readers (Parquet, Excel) give pd.NA.
+    values, bad = converter(cells.astype(object).where(~empty, None))
     bad = bad & ~empty
     problems = []
     for position in np.flatnonzero(bad.to_numpy()):

@@ -44,6 +44,8 @@ def detect_kind(path: str | Path) -> str:
     if _looks_like_json(path):
         return "snapshots"
     columns = {header_key(c) for c in read_table(path).frame.columns}
+    if {"account_id", "snapshot_at"} <= columns:  # snapshot tables may carry org_id too
+        return "snapshots"
     if "org_id" in columns or any(c.startswith("uses_") for c in columns):
         return "survey"
     if "percent" in columns or {"series", "platform"} <= columns:

@@ -1,0 +1,226 @@
+"""Files -> the snapshot table: `load_snapshots`, behind `adoption snapshots import`.
+
+Each file's format is told from its content (gzip, Parquet, JSON or JSON Lines,
+else a table for `adoption.readers`), never from its name. Every problem in
+every file is collected before anything is raised, so one run lists them all.
+Then, across files:
+
+- the same account at the same time read twice with the same counters is one
+  row (the first file's provenance is kept; counters one file lacks are taken
+  from the other);
+- the same account at the same time with different counters is a conflict,
+  reported with both places;
+- snapshot times in the future, negative counters and accounts created after
+  the snapshot that saw them are errors.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from adoption.problems import DataError, Problem, fail, problem
+from adoption.readers import RawTable, read_table
+from adoption.snapshots.formats import SHAPES_HELP, ImportOptions, find_accounts, to_row
+from adoption.snapshots.jsonfile import PARQUET_MAGIC, file_bytes, looks_like_json, read_documents
+from adoption.snapshots.sectors import apply_sector_map
+from adoption.snapshots.table import (
+    COUNTERS,
+    KEY,
+    PROVENANCE,
+    SnapshotWarning,
+    check_values,
+    conform,
+    read_layout,
+    sort_table,
+    where,
+)
+
+SNAPSHOT_AT_HELP = "--snapshot-at TIME: when the data were retrieved, e.g. 2023-09-20T14:00Z"
+
+
+def load_snapshots(
+    paths: Iterable[str | Path] | str | Path,
+    *,
+    snapshot_at: object = None,
+    sector_map: pd.DataFrame | str | Path | None = None,
+    skip_bad_lines: bool = False,
+    server: str | None = None,
+    now: object = None,
+) -> pd.DataFrame:
+    """The snapshot table from archived account data, validated and sorted by account and time.
+
+    paths: files in any supported format (see `adoption.snapshots.formats`),
+        told apart by their content.
+    snapshot_at: when the data were retrieved, for files that do not say
+        (everything but twarc); a file's own retrieval time always wins. A time
+        without a timezone is read as UTC.
+    sector_map: a sector map CSV (or `read_sector_map`'s frame); accounts it
+        does not name stay `unknown`.
+    skip_bad_lines: keep the good lines of a JSONL file with bad ones; each bad
+        line is then a `SnapshotWarning` instead of an error.
+    server: the Mastodon server the data came from, for local accounts
+        (default: the host of each account's profile `url`).
+    now: the present, for the check that no snapshot is in the future (tests).
+
+    Raises DataError listing every problem found, in every file.
+    """
+    files = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
+    if not files:
+        raise ValueError("no files given: expected at least one snapshot file")
+    options = ImportOptions(parse_time(snapshot_at, "snapshot_at"), server)
+    present = parse_time(now, "now") or pd.Timestamp.now(tz="UTC")
+    frames, problems = [], []
+    for path in files:
+        try:
+            frame, file_problems = read_snapshot_file(path, options,
+                                                      skip_bad_lines=skip_bad_lines)
+        except DataError as error:
+            problems += error.problems
+            continue
+        frames.append(frame)
+        problems += file_problems
+    if problems:
+        raise DataError(problems)
+    table = conform(pd.concat(frames, ignore_index=True))
+    problems = check_values(table, present) + conflicts(table)
+    if problems:
+        raise DataError(problems)
+    table = merge_duplicates(table)
+    if sector_map is not None:
+        table = apply_sector_map(table, sector_map)
+    return sort_table(table)
+
+
+def parse_time(value: object, name: str = "") -> pd.Timestamp | None:
+    """A UTC timestamp from text, datetime or Timestamp; naive times are UTC.
+
+    Raises ValueError, starting with `name` when given, for anything else."""
+    if value is None:
+        return None
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        stamp = pd.NaT
+    if pd.isna(stamp):
+        prefix = f"{name}: " if name else ""
+        raise ValueError(f"{prefix}{value!r} is not a date and time "
+                         "(expected e.g. 2023-09-20T14:00:00Z)")
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return stamp.as_unit("us")
+
+
+def read_snapshot_file(path: Path, options: ImportOptions, *, skip_bad_lines: bool = False
+                       ) -> tuple[pd.DataFrame, list[Problem]]:
+    """One file's snapshot rows (not yet merged with other files) and its problems."""
+    data = file_bytes(path)
+    if data.startswith(PARQUET_MAGIC):
+        rows, problems = read_layout(_parquet_table(path, data), options.snapshot_at)
+    elif looks_like_json(data):
+        rows, problems = _json_rows(path, data, options, skip_bad_lines)
+    else:
+        rows, problems = read_layout(read_table(path), options.snapshot_at)
+    return rows, problems
+
+
+def _parquet_table(path: Path, data: bytes) -> RawTable:
+    try:
+        frame = pd.read_parquet(io.BytesIO(data))
+    except Exception as error:  # pyarrow raises many types; all mean "not readable"
+        raise fail(path, f"cannot be read as Parquet: {str(error).splitlines()[0]}",
+                   expected="a complete Parquet file") from None
+    if frame.empty:
+        raise fail(path, "has no rows", expected="at least one snapshot row")
+    # Cells as a CSV gives them: plain objects, None where empty (the schema's
+    # converters test `is None`; a typed column's missing value is pd.NA or NaN).
+    frame = frame.reset_index(drop=True).astype(object)
+    frame = frame.where(frame.notna(), None)
+    # Parquet rows have no lines: number them as a spreadsheet would, header = row 1.
+    return RawTable(path, frame, [i + 2 for i in range(len(frame))])
+
+
+def _json_rows(path: Path, data: bytes, options: ImportOptions, skip_bad_lines: bool
+               ) -> tuple[pd.DataFrame, list[Problem]]:
+    documents, skipped = read_documents(path, data, skip_bad_lines=skip_bad_lines)
+    for bad_line in skipped:
+        warnings.warn(SnapshotWarning(bad_line), stacklevel=4)
+    found, problems = [], []
+    for document in documents:
+        accounts, shape_problems = find_accounts(document, path)
+        found += accounts
+        problems += shape_problems
+    if problems:
+        return pd.DataFrame(), problems
+    if not found:
+        return pd.DataFrame(), [problem(path, "holds no account objects",
+                                        expected="account data: " + SHAPES_HELP)]
+    rows = []
+    for account in found:
+        row, row_problems = to_row(account, path, options)
+        rows.append(row)
+        problems += row_problems
+    if any(row["snapshot_at"] is None for row in rows):
+        problems.append(problem(path, "does not say when the data were retrieved",
+                                expected=SNAPSHOT_AT_HELP))
+    return pd.DataFrame(rows), problems
+
+
+def merge_duplicates(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per account and time. Raises DataError when two reads disagree.
+
+    Identical reads (the same user listed twice in a twarc page, or the same
+    page archived twice) become one row with the first read's provenance.
+    """
+    key = list(KEY)
+    repeated = table.duplicated(key, keep=False).to_numpy()
+    if not repeated.any():
+        return table
+    duplicates = table[repeated]
+    disagreements = conflicts(duplicates)
+    if disagreements:
+        raise DataError(disagreements)
+    # Values: the first non-missing of each column. Provenance: the first read's, whole.
+    values = duplicates.groupby(key, sort=False).first().reset_index()
+    first_reads = duplicates.drop_duplicates(key, keep="first")[[*key, *PROVENANCE]]
+    merged = values.drop(columns=list(PROVENANCE)).merge(first_reads, on=key)
+    return conform(pd.concat([table[~repeated], merged], ignore_index=True))
+
+
+def conflicts(table: pd.DataFrame) -> list[Problem]:
+    """A problem per counter on which two reads of one account at one time differ."""
+    key = list(KEY)
+    duplicates = table[table.duplicated(key, keep=False).to_numpy()]
+    problems = []
+    for column in COUNTERS:
+        known = duplicates[duplicates[column].notna().to_numpy()]
+        values = known.groupby(key)[column].transform("nunique")
+        for _, group in known[(values > 1).to_numpy()].groupby(key, sort=False):
+            first = group.iloc[0]
+            other = group[group[column] != first[column]].iloc[0]
+            problems.append(problem(
+                other["source_file"],
+                f"{_who(other)}{column} is {other[column]} here but {first[column]} in "
+                f"{_place(first)}, both at {first['snapshot_at']:%Y-%m-%dT%H:%M:%SZ}",
+                line=_line(other), column=column,
+                expected="one value per account and snapshot time: keep the right file, "
+                         "or correct the snapshot time of one"))
+    return problems
+
+
+def _who(row: pd.Series) -> str:
+    return where(row) or f"{row['platform']} account {row['account_id']}: "
+
+
+def _place(row: pd.Series) -> str:
+    line = _line(row)
+    place = row["source_file"] if line is None else f"{row['source_file']}:{line}"
+    pointer = row["source_pointer"]
+    return place if pd.isna(pointer) else f"{place} {pointer}"
+
+
+def _line(row: pd.Series) -> int | None:
+    return None if pd.isna(row["source_line"]) else int(row["source_line"])
