@@ -23,7 +23,8 @@ def test_same_seed_same_bytes_and_committed_files_are_current(tmp_path, capsys):
 def test_another_seed_gives_other_data(tmp_path, capsys):
     main(["synth", "--out", str(tmp_path / "a"), "--seed", "1"])
     main(["synth", "--out", str(tmp_path / "b"), "--seed", "2"])
-    assert (tmp_path / "a" / SURVEY_FILE).read_bytes() != (tmp_path / "b" / SURVEY_FILE).read_bytes()
+    first, second = (tmp_path / run / SURVEY_FILE for run in ("a", "b"))
+    assert first.read_bytes() != second.read_bytes()
 
 
 def test_every_synthetic_file_says_synthetic_in_name_and_content(tmp_path, capsys):

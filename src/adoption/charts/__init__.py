@@ -1,0 +1,85 @@
+"""Citable charts in the house style: titled, sourced, licensed, bilingual, reproducible.
+
+In a notebook, one call per chart and one call to save it::
+
+    from adoption import load_table
+    from adoption.charts import adoption_curves, save_chart
+
+    table = load_table()
+    chart = adoption_curves(table, "blog", "umassd-charities", "umassd-fortune500", lang="fr")
+    chart                      # shows the card inline, with its alt text and source
+    save_chart(chart, out_dir) # PNG card + large PNG + SVG + CSV + manifest entry
+
+Modules, one concern each:
+
+    style, colourblind   colours per sector, font, sizes; the colour-vision checks
+    i18n                 every word a chart prints, in English and French; number formats
+    metadata             data/published/series.toml; source lines, citations, BibTeX
+    findings             titles worded from the statistics' results
+    layout, draw, chart  the card's layout, shared drawing, the Chart object
+    comparison           adoption curves and the gap per year (nonprofit vs business)
+    diffusion            fitted S-curves and the year each crosses 50%
+    context              self-selected practitioner surveys, without intervals
+    survey_charts        respondent surveys: by size, number of platforms, weighting
+    export, page         files and manifest.json; the charts section of the report index
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from adoption.charts.chart import Chart
+from adoption.charts.comparison import adoption_curves, gap_chart
+from adoption.charts.context import context_chart
+from adoption.charts.diffusion import diffusion_chart
+from adoption.charts.export import (
+    ENTRY_KEYS,
+    MANIFEST_NAME,
+    ManifestError,
+    merge_manifests,
+    read_manifest,
+    save_chart,
+    write_manifest,
+)
+from adoption.charts.metadata import (
+    MissingSeriesMetadata,
+    check_covers,
+    load_series_metadata,
+)
+from adoption.charts.page import charts_section_html, html_snippet, markdown_snippet
+from adoption.charts.survey_charts import (
+    survey_by_size,
+    survey_platform_count,
+    survey_weighting,
+)
+
+__all__ = [
+    "ENTRY_KEYS",
+    "MANIFEST_NAME",
+    "Chart",
+    "ManifestError",
+    "MissingSeriesMetadata",
+    "adoption_curves",
+    "charts_section_html",
+    "check_covers",
+    "context_chart",
+    "diffusion_chart",
+    "gap_chart",
+    "html_snippet",
+    "in_languages",
+    "load_series_metadata",
+    "markdown_snippet",
+    "merge_manifests",
+    "read_manifest",
+    "save_chart",
+    "survey_by_size",
+    "survey_platform_count",
+    "survey_weighting",
+    "write_manifest",
+]
+
+
+def in_languages(build: Callable[..., Chart], *args: object,
+                 langs: Sequence[str] = ("en", "fr"), **kwargs: object) -> list[Chart]:
+    """The same chart in each of `langs`: `in_languages(adoption_curves, table, "blog", ...)`."""
+    return [build(*args, lang=lang, **kwargs) for lang in langs]

@@ -1,0 +1,338 @@
+"""The words on our charts, in English and French, and numbers formatted for each.
+
+Many bloggers who cite our charts write in French (Quebec, France): a French chart
+must not carry one English label. Every fixed phrase a chart prints lives in
+`WORDS`, in both languages; tests check the French output for English words.
+
+French typography (Office québécois de la langue française; Imprimerie nationale):
+a narrow no-break space (U+202F) before ":" ";" "%" and inside « », a decimal comma,
+a narrow no-break space between thousands, and the minus sign U+2212.
+Year ranges use an en dash in both languages: "2007–2010".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from adoption.stats.wording import NARROW_NBSP, format_number, platform_words
+
+LANGUAGES = ("en", "fr")
+EN_DASH = "\u2013"
+MINUS = "\u2212"
+
+WORDS: dict[str, dict[str, str]] = {
+    "source": {"en": "Source: {text}", "fr": f"Source{NARROW_NBSP}: {{text}}"},
+    "sources": {"en": "Sources: {text}", "fr": f"Sources{NARROW_NBSP}: {{text}}"},
+    "credit": {
+        "en": "Chart: adoption project, CC BY 4.0",
+        "fr": f"Graphique{NARROW_NBSP}: projet adoption, CC BY 4.0",
+    },
+    "author": {"en": "adoption project", "fr": "projet adoption"},
+    "chart_word": {"en": "chart", "fr": "graphique"},
+    "data_word": {"en": "Data: {text}", "fr": f"Données{NARROW_NBSP}: {{text}}"},
+    "compilation": {
+        "en": "Figures compiled in the adoption project's published adoption figures "
+              "(data/published/adoption.csv), CC BY 4.0.",
+        "fr": "Chiffres compilés dans les chiffres d’adoption publiés du projet adoption "
+              "(data/published/adoption.csv), CC BY 4.0.",
+    },
+    "census_label": {
+        "en": "census: no sampling error",
+        "fr": "recensement{nb}: aucune erreur d’échantillonnage",
+    },
+    "intervals_note": {
+        "en": "Bars: {level} confidence intervals (Wilson score, finite-population corrected).",
+        "fr": "Barres{nb}: intervalles de confiance à {level} (score de Wilson, correction "
+              "pour population finie).",
+    },
+    "intervals_note_kish": {
+        "en": "Bars: {level} confidence intervals of the weighted share (Wilson score on the "
+              "Kish effective sample size, finite-population corrected).",
+        "fr": "Barres{nb}: intervalles de confiance à {level} de la part pondérée (score de "
+              "Wilson sur la taille effective de Kish, correction pour population finie).",
+    },
+    "no_n_note": {
+        "en": "Hollow points: sample size not published, so no interval ({where}).",
+        "fr": "Points creux{nb}: taille d’échantillon non publiée, donc pas d’intervalle "
+              "({where}).",
+    },
+    "self_selected_note": {
+        "en": "Self-selected respondents: no margin of error can be given, and the figures "
+              "describe those who answered, not all nonprofits.",
+        "fr": "Répondants volontaires{nb}: aucune marge d’erreur possible, et les chiffres "
+              "décrivent ceux qui ont répondu, pas l’ensemble des organismes.",
+    },
+    "synthetic_banner": {
+        "en": "SYNTHETIC DATA — illustrative, not real organisations",
+        "fr": "DONNÉES SYNTHÉTIQUES — illustratives, pas de vrais organismes",
+    },
+    "synthetic_watermark": {"en": "SYNTHETIC DATA", "fr": "DONNÉES SYNTHÉTIQUES"},
+    "as_cited": {"en": "{what}: figure as cited by a later study",
+                 "fr": "{what}{nb}: chiffre cité par une étude ultérieure"},
+    "derived": {"en": "{what}: computed from published counts",
+                "fr": "{what}{nb}: calculé à partir des effectifs publiés"},
+    "uncertain": {"en": "{what}: approximate figure",
+                  "fr": "{what}{nb}: chiffre approximatif"},
+    "share_using": {"en": "Share using {platform}", "fr": "Part utilisant {platform}"},
+    "measured_census": {"en": "census of all {n}", "fr": "recensement des {n}"},
+    "measured_census_no_n": {"en": "census", "fr": "recensement"},
+    "measured_survey": {"en": "survey of {n}", "fr": "enquête auprès de {n}"},
+    "measured_survey_of": {"en": "survey of {n} of {size}",
+                           "fr": "enquête auprès de {n} sur {size}"},
+    "measured_survey_no_n": {"en": "survey, sample size not always published",
+                             "fr": "enquête, taille d’échantillon pas toujours publiée"},
+    "measured_self_selected": {"en": "{n} self-selected respondents",
+                               "fr": "{n} répondants volontaires"},
+    "measured_self_selected_no_n": {"en": "self-selected respondents",
+                                    "fr": "répondants volontaires"},
+    "gap_axis": {"en": "Gap, percentage points", "fr": "Écart, en points de pourcentage"},
+    "gap_subtitle": {
+        "en": "{nonprofit} minus {business}: share using {platform}, in percentage points, "
+              "{span}, with {level} intervals (Newcombe)",
+        "fr": "{nonprofit} moins {business}{nb}: part utilisant {platform}, en points de "
+              "pourcentage, {span}, avec intervalles à {level} (Newcombe)",
+    },
+    "ahead": {"en": "{who} ahead", "fr": "{who} en\u00a0tête"},  # never break "en tête"
+    "unclear": {"en": "unclear", "fr": "incertain"},
+    "unclear_note": {
+        "en": "Grey: the interval includes zero, so neither is clearly ahead ({years}).",
+        "fr": "En gris{nb}: l’intervalle inclut zéro, aucun n’est nettement en tête ({years}).",
+    },
+    "unknown": {"en": "no interval", "fr": "sans intervalle"},
+    "unknown_note": {
+        "en": "Hollow: sample size not published, the gap cannot be tested ({years}).",
+        "fr": "Creux{nb}: taille d’échantillon non publiée, l’écart ne peut être testé "
+              "({years}).",
+    },
+    "diffusion_subtitle": {
+        "en": "Share using {platform} with fitted logistic curves; the bar at 50% marks the "
+              "year each curve crosses it, with its {level} bootstrap interval",
+        "fr": "Part utilisant {platform} et courbes logistiques ajustées{nb}; la barre à "
+              "50{nb}% marque l’année où chaque courbe la franchit, avec son intervalle "
+              "bootstrap à {level}",
+    },
+    "fifty_year": {"en": "50% around {year} ({low}–{high})",
+                   "fr": "50{nb}% vers {year} ({low}–{high})"},
+    "not_estimable": {"en": "50% year not estimable", "fr": "année des 50{nb}% non estimable"},
+    "crossed_between": {"en": "passed 50% between {before} and {after} (no curve)",
+                        "fr": "50{nb}% dépassés entre {before} et {after} (sans courbe)"},
+    "not_estimable_note": {"en": "{who}: {reason}.", "fr": "{who}{nb}: {reason}."},
+    "not_estimable_reason_fr": {
+        "en": "{reason}",
+        "fr": "pas de courbe ajustée (trop peu d’années avec une taille d’échantillon "
+              "connue, ou courbe mal déterminée)",
+    },
+    "diffusion_note": {
+        "en": "Curves: logistic fit weighted by sample size (census figures by their "
+              "population size), dashed beyond the years fitted.",
+        "fr": "Courbes{nb}: ajustement logistique pondéré par la taille d’échantillon (les "
+              "recensements par la taille de leur population), en tirets au-delà des années "
+              "ajustées.",
+    },
+    "left_out_note": {
+        "en": "Hollow points: sample size not published, left out of the fit.",
+        "fr": "Points creux{nb}: taille d’échantillon non publiée, exclus de l’ajustement.",
+    },
+    "context_subtitle": {
+        "en": "Share of respondents using each platform, {span}. Respondents: {population}.",
+        "fr": "Part des répondants utilisant chaque plateforme, {span}. Répondants{nb}: "
+              "{population}.",
+    },
+    "survey_subtitle_size": {
+        "en": "Share using {platform} by size of organisation, {year}, weighted, with {level} "
+              "intervals (Wilson, Kish effective sample size)",
+        "fr": "Part utilisant {platform} selon la taille de l’organisme, {year}, pondérée, "
+              "avec intervalles à {level} (Wilson, taille effective de Kish)",
+    },
+    "survey_subtitle_count": {
+        "en": "Share of organisations by number of platforms used (of {platforms}), {year}, "
+              "weighted",
+        "fr": "Part des organismes selon le nombre de plateformes utilisées (parmi "
+              "{platforms}), {year}, pondérée",
+    },
+    "survey_subtitle_weighting": {
+        "en": "Share using {platform}: weighted (solid, {level} intervals) and unweighted "
+              "(dashed), {span}",
+        "fr": "Part utilisant {platform}{nb}: pondérée (trait plein, intervalles à {level}) "
+              "et non pondérée (tirets), {span}",
+    },
+    "weighted": {"en": "weighted", "fr": "pondérée"},
+    "unweighted": {"en": "unweighted", "fr": "non pondérée"},
+    "platform_count_axis": {"en": "Number of platforms used",
+                            "fr": "Nombre de plateformes utilisées"},
+    "missing_answers_note": {
+        "en": "{count} organisations with an unanswered platform question are left out.",
+        "fr": "{count} organismes n’ayant pas répondu à une question de plateforme sont "
+              "exclus.",
+    },
+    "size_note": {
+        "en": "Survey weights correct for sampling size bands unequally.",
+        "fr": "Les poids d’enquête corrigent l’échantillonnage inégal selon la taille.",
+    },
+}
+
+SECTOR_LABELS: dict[str, dict[str, str]] = {
+    "en": {"nonprofit": "Nonprofits", "business": "Businesses",
+           "higher_education": "Colleges and universities"},
+    "fr": {"nonprofit": "Organismes sans but lucratif", "business": "Entreprises",
+           "higher_education": "Enseignement supérieur"},
+}
+SIZE_BAND_LABELS: dict[str, dict[str, str]] = {
+    "en": {"small": "Small", "medium": "Medium", "large": "Large"},
+    "fr": {"small": "Petite taille", "medium": "Taille moyenne", "large": "Grande taille"},
+}
+# "Share using ..." in a subtitle: the platform as a thing used.
+PLATFORM_NOUNS: dict[str, dict[str, str]] = {
+    "en": {
+        "blog": "a blog", "twitter": "Twitter", "facebook": "Facebook", "youtube": "YouTube",
+        "linkedin": "LinkedIn", "instagram": "Instagram", "pinterest": "Pinterest",
+        "myspace": "MySpace", "foursquare": "Foursquare", "google_plus": "Google+",
+        "online_video": "online video", "podcast": "podcasts", "mobile_app": "a mobile app",
+        "any_social_media": "any social media",
+    },
+    "fr": {
+        "blog": "un blog", "online_video": "la vidéo en ligne", "podcast": "les balados",
+        "mobile_app": "une application mobile", "any_social_media": "au moins un média social",
+    },
+}
+# The platform as a label on its own (axis, line end).
+PLATFORM_NAMES: dict[str, dict[str, str]] = {
+    "en": {"blog": "Blog", "online_video": "Online video", "podcast": "Podcasts",
+           "any_social_media": "Any social media", "mobile_app": "Mobile app"},
+    "fr": {"blog": "Blog", "online_video": "Vidéo en ligne", "podcast": "Balados",
+           "any_social_media": "Au moins un média social", "mobile_app": "Application mobile"},
+}
+
+
+def check_lang(lang: str) -> str:
+    """`lang` if we write that language; a ValueError naming the choices otherwise."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    return lang
+
+
+def words(key: str, lang: str, **values: object) -> str:
+    """A fixed phrase in `lang` with `values` filled in ({nb} is the narrow no-break space)."""
+    return WORDS[key][check_lang(lang)].format(nb=NARROW_NBSP, **values)
+
+
+def percent(fraction: float, lang: str, decimals: int | None = None) -> str:
+    """0.65 -> "65%" / "65 %" (narrow no-break space); at most one decimal unless told."""
+    value = 100 * fraction
+    if decimals is None:
+        decimals = 0 if abs(round(value) - value) < 0.05 else 1
+    number = format_number(value, lang, decimals)
+    return f"{number}{NARROW_NBSP}%" if lang == "fr" else f"{number}%"
+
+
+def signed_points(points: float, lang: str, decimals: int = 0) -> str:
+    """+41 or −3 (a true minus sign in both languages), for gaps in percentage points."""
+    text = format_number(abs(points), lang, decimals)
+    if round(points, decimals) == 0:
+        return text
+    return ("+" if points > 0 else MINUS) + text
+
+
+def number(value: float, lang: str, decimals: int = 0) -> str:
+    """11,196 (en) or 11 196 (fr, narrow no-break space); a true minus sign."""
+    return format_number(value, lang, decimals).replace("-", MINUS)
+
+
+def confidence_level(confidence: float, lang: str) -> str:
+    """0.95 -> "95%" / "95 %"."""
+    return percent(confidence, lang, decimals=None)
+
+
+def year_span(years: Iterable[int]) -> str:
+    """"2007–2010" for a range, "2009" for one year."""
+    ordered = sorted(set(years))
+    if not ordered:
+        return ""
+    first, last = ordered[0], ordered[-1]
+    return str(first) if first == last else f"{first}{EN_DASH}{last}"
+
+
+def year_list(years: Iterable[int], lang: str) -> str:
+    """Years with runs compressed: "2007–2009 and 2012" / "2007–2009 et 2012"."""
+    runs: list[list[int]] = []
+    for year in sorted(set(years)):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    parts: list[str] = []
+    for run in runs:  # three years or more read better as a range
+        parts += [f"{run[0]}{EN_DASH}{run[-1]}"] if len(run) > 2 else [str(y) for y in run]
+    return join(parts, lang)
+
+
+def join(items: Sequence[str], lang: str) -> str:
+    """"a, b and c" / "a, b et c" (no serial comma)."""
+    items = [str(item) for item in items]
+    if len(items) <= 1:
+        return "".join(items)
+    conjunction = " and " if check_lang(lang) == "en" else " et "
+    return ", ".join(items[:-1]) + conjunction + items[-1]
+
+
+def from_to(years: Iterable[int], lang: str) -> str:
+    """"2007–2010" in English, "de 2007 à 2010" in French (for titles)."""
+    ordered = sorted(set(years))
+    if len(ordered) == 1 or lang == "en":
+        return year_span(ordered)
+    return f"de {ordered[0]} à {ordered[-1]}"
+
+
+def in_years(years: Iterable[int], lang: str) -> str:
+    """"in 2008 and 2009" / "en 2008 et 2009"."""
+    return ("in " if check_lang(lang) == "en" else "en ") + year_list(years, lang)
+
+
+def sector_label(sector: str, lang: str) -> str:
+    return SECTOR_LABELS[check_lang(lang)].get(str(sector), str(sector))
+
+
+def size_band_label(band: str, lang: str) -> str:
+    return SIZE_BAND_LABELS[check_lang(lang)].get(str(band), str(band))
+
+
+def platform_noun(platform: str, lang: str) -> str:
+    """The platform as the object of "using": "a blog", "Twitter" / "un blog", "Twitter"."""
+    known = PLATFORM_NOUNS[check_lang(lang)]
+    return known.get(platform) or PLATFORM_NOUNS["en"].get(platform) or platform_words(
+        platform, lang)
+
+
+def platform_name(platform: str, lang: str) -> str:
+    """The platform as a label: "Blog", "Twitter" / "Blogue", "Twitter"."""
+    known = PLATFORM_NAMES[check_lang(lang)]
+    if platform in known:
+        return known[platform]
+    name = platform_words(platform, "en")
+    return name[:1].upper() + name[1:]
+
+
+def platform_in_sentence(platform: str, lang: str) -> str:
+    """"blogging" / "les blogs": the platform after "on" / "pour" in a title."""
+    return platform_words(platform, lang)
+
+
+def capitalise(text: str) -> str:
+    """Upper-case the first letter only ("the Fortune 500" -> "The Fortune 500")."""
+    return text[:1].upper() + text[1:]
+
+
+def colon(lang: str) -> str:
+    """": " / " : " with the narrow no-break space."""
+    return ": " if check_lang(lang) == "en" else f"{NARROW_NBSP}: "
+
+
+def semicolon(lang: str) -> str:
+    return "; " if check_lang(lang) == "en" else f"{NARROW_NBSP}; "
+
+
+def quoted(text: str, lang: str) -> str:
+    """“text” / « text » with narrow no-break spaces inside the guillemets."""
+    if check_lang(lang) == "en":
+        return f"\u201c{text}\u201d"
+    return f"\u00ab{NARROW_NBSP}{text}{NARROW_NBSP}\u00bb"

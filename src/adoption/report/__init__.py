@@ -1,0 +1,13 @@
+"""The report build: notebooks -> papermill -> nbconvert -> `reports/`.
+
+    config        reports.toml: which notebooks, with which parameters
+    fingerprint   content hashes: is a report up to date?
+    execute       one report in a worker process (papermill, then HTML)
+    html          an executed notebook -> one self-contained page
+    build         the whole build: plan, run in parallel, publish atomically
+    progress      what the build shows while it runs
+    state         what earlier builds produced (reports/.build/state.json)
+    index         reports/index.html
+
+Entry point: `adoption.report.build.build_reports` (the `adoption report` command).
+"""

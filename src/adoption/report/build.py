@@ -1,0 +1,271 @@
+"""`adoption report`: build every report that is out of date, in parallel, safely.
+
+1. Read `reports.toml`; hash each report's inputs (see `fingerprint`); skip the
+   ones already built from the same inputs (unless `--force`).
+2. Run the rest in separate processes (`--jobs`, default: the number of cores),
+   each into its own staging folder `reports/.build/<name>/`.
+3. Publish each report that succeeded by moving its files into place (`os.replace`,
+   atomic per file; Ctrl-C is held off while a report's files move). A failed
+   report keeps its last good page; its executed notebook is kept as
+   `executed/<name>.failed.ipynb` for inspection.
+4. Write the charts manifest, the build state and `index.html`.
+
+The build goes on past a failed report and exits 1 at the end, naming each
+failure in one paragraph.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from multiprocessing import get_context
+from pathlib import Path
+
+from adoption import __version__
+from adoption.problems import DataError, problem
+from adoption.report.config import BuildConfig, ReportSpec, load_config
+from adoption.report.execute import Job, Outcome, run_job
+from adoption.report.fingerprint import data_inputs, library_digest, report_digest
+from adoption.report.progress import Progress
+from adoption.report.state import STATE_DIR, BuildState
+
+EXECUTED_DIR = "executed"
+CHARTS_DIR = "charts"
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class BuildOutcome:
+    built: list[str] = field(default_factory=list)
+    up_to_date: list[str] = field(default_factory=list)
+    failed: list[Outcome] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def build_reports(config_path: str | Path, out_dir: str | Path, *, jobs: int | None = None,
+                  only: Iterable[str] = (), force: bool = False,
+                  stream=None) -> BuildOutcome:
+    """Build the reports of `config_path` into `out_dir`; see the module docstring."""
+    started = time.perf_counter()
+    config = load_config(config_path)
+    selected = _select(config, list(only))
+    out = Path(out_dir).resolve()
+    state = BuildState.load(out)
+    library = library_digest()
+    outcome = BuildOutcome()
+    plan: list[tuple[ReportSpec, str]] = []
+    for spec in selected:
+        digest = report_digest(spec, config, library)
+        if not force and state.is_current(spec.name, digest):
+            outcome.up_to_date.append(spec.name)
+        else:
+            plan.append((spec, digest))
+    progress = Progress([spec.name for spec, _ in plan], stream or sys.stderr)
+    if plan:
+        _run_plan(plan, config, out, state, outcome, progress, jobs or os.cpu_count() or 1)
+    forgotten = _forget_removed_reports(config, state) if not only else []
+    if plan or forgotten or not (out / "index.html").is_file():
+        _write_outputs(config, state, out)
+    progress.summary(outcome, time.perf_counter() - started)
+    return outcome
+
+
+def _select(config: BuildConfig, only: list[str]) -> list[ReportSpec]:
+    if not only:
+        return list(config.reports)
+    names = {spec.name for spec in config.reports}
+    unknown = [name for name in only if name not in names]
+    if unknown:
+        raise DataError([problem(config.path, f"no report named '{name}'",
+                                 expected="one of " + ", ".join(sorted(names)))
+                         for name in unknown])
+    return [spec for spec in config.reports if spec.name in only]
+
+
+def _run_plan(plan: list[tuple[ReportSpec, str]], config: BuildConfig, out: Path,
+              state: BuildState, outcome: BuildOutcome, progress: Progress, jobs: int) -> None:
+    digests = {spec.name: digest for spec, digest in plan}
+    specs = {spec.name: spec for spec, _ in plan}
+    work = [_job(spec, config, out) for spec, _ in plan]
+    try:
+        for result in _execute(work, jobs, progress):
+            progress.finished(result)
+            with _sigint_held():
+                if result.ok:
+                    published = _publish(specs[result.name], digests[result.name], result,
+                                         config, out, state)
+                    if published.ok:
+                        outcome.built.append(result.name)
+                        continue
+                    result = published
+                result = _keep_failure(result, out, state)
+                outcome.failed.append(result)
+            progress.failure(result.error)
+    finally:
+        for job in work:
+            shutil.rmtree(job.staging, ignore_errors=True)
+        state.save()
+
+
+def _execute(work: list[Job], jobs: int, progress: Progress) -> Iterator[Outcome]:
+    """Outcomes as reports finish; one process per report at a time, `jobs` at once."""
+    if jobs <= 1 or len(work) == 1:
+        for job in work:
+            progress.started(job.name)
+            yield run_job(job)
+        return
+    # "spawn": a fresh interpreter per worker, no state copied from this process.
+    with ProcessPoolExecutor(max_workers=min(jobs, len(work)),
+                             mp_context=get_context("spawn")) as pool:
+        pending: dict[Future, str] = {}
+        queue = list(work)
+        try:
+            while queue or pending:
+                while queue and len(pending) < jobs:
+                    job = queue.pop(0)
+                    progress.started(job.name)
+                    pending[pool.submit(run_job, job)] = job.name
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    pending.pop(future)
+                    yield future.result()
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _job(spec: ReportSpec, config: BuildConfig, out: Path) -> Job:
+    staging = out / STATE_DIR / spec.name
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    links = {
+        "index_href": "index.html",
+        "notebook_href": f"{EXECUTED_DIR}/{spec.name}.ipynb",
+        "data": data_inputs(spec, config),
+        "version": __version__,
+    }
+    return Job(spec.name, spec.title, spec.notebook, spec.parameters, spec.language, staging,
+               config.root, config.cell_timeout, links)
+
+
+def _publish(spec: ReportSpec, digest: str, result: Outcome, config: BuildConfig, out: Path,
+             state: BuildState) -> Outcome:
+    """Move a successful report's files into place and record them."""
+    staging = out / STATE_DIR / spec.name
+    charts = _staged_charts(staging / CHARTS_DIR)
+    for chart in charts:
+        owner = state.chart_owner(chart["name"])
+        if owner not in (None, spec.name):
+            return Outcome(spec.name, False, result.seconds,
+                           f"Report '{spec.name}' draws chart '{chart['name']}', which report "
+                           f"'{owner}' already publishes; give one of them another name.")
+    old_files = set(state.files_of(spec.name))
+    (out / EXECUTED_DIR).mkdir(parents=True, exist_ok=True)
+    (out / CHARTS_DIR).mkdir(parents=True, exist_ok=True)
+    for chart in charts:
+        for file in chart["files"].values():
+            os.replace(staging / CHARTS_DIR / file, out / CHARTS_DIR / file)
+    os.replace(staging / f"{spec.name}.ipynb", out / EXECUTED_DIR / f"{spec.name}.ipynb")
+    os.replace(staging / f"{spec.name}.html", out / f"{spec.name}.html")
+    (out / EXECUTED_DIR / f"{spec.name}.failed.ipynb").unlink(missing_ok=True)
+    state.reports[spec.name] = {
+        "digest": digest,
+        "title": spec.title,
+        "notebook": str(spec.notebook.relative_to(config.root)),
+        "parameters": spec.parameters,
+        "language": spec.language,
+        "data": data_inputs(spec, config),
+        "html": f"{spec.name}.html",
+        "executed": f"{EXECUTED_DIR}/{spec.name}.ipynb",
+        "charts": charts,
+        "built_at": _now(),
+        "seconds": round(result.seconds, 1),
+    }
+    for stale in old_files - set(state.files_of(spec.name)):
+        (out / stale).unlink(missing_ok=True)
+    return result
+
+
+def _staged_charts(charts_dir: Path) -> list[dict]:
+    from adoption.charts.export import read_manifest
+
+    manifest = charts_dir / MANIFEST
+    return read_manifest(manifest) if manifest.is_file() else []
+
+
+def _keep_failure(result: Outcome, out: Path, state: BuildState) -> Outcome:
+    """Keep the failed notebook for inspection; say where it is and what still stands."""
+    executed = out / STATE_DIR / result.name / f"{result.name}.ipynb"
+    kept = out / EXECUTED_DIR / f"{result.name}.failed.ipynb"
+    error = result.error
+    if executed.is_file():
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(executed, kept)
+        error += f" The executed notebook is kept at {kept}."
+    previous = out / f"{result.name}.html"
+    if previous.is_file():
+        error += f" The last good page, {previous}, is unchanged."
+    state.reports.setdefault(result.name, {})["failure"] = error
+    return replace(result, error=error)
+
+
+def _forget_removed_reports(config: BuildConfig, state: BuildState) -> list[str]:
+    """A report taken out of reports.toml takes its files with it."""
+    names = {spec.name for spec in config.reports}
+    removed = [name for name in state.reports if name not in names]
+    for name in removed:
+        for path in state.files_of(name):
+            (state.out_dir / path).unlink(missing_ok=True)
+        (state.out_dir / EXECUTED_DIR / f"{name}.failed.ipynb").unlink(missing_ok=True)
+        del state.reports[name]
+    if removed:
+        state.save()
+    return removed
+
+
+def _write_outputs(config: BuildConfig, state: BuildState, out: Path) -> None:
+    from adoption.charts.export import write_manifest
+    from adoption.report.index import index_html
+
+    charts = [chart for record in state.reports.values() for chart in record.get("charts", [])]
+    (out / CHARTS_DIR).mkdir(parents=True, exist_ok=True)
+    write_manifest(out / CHARTS_DIR / MANIFEST, charts)
+    page = index_html(config, state, charts, built_at=_now())
+    partial = out / ".index.html.partial"
+    partial.write_text(page, encoding="utf-8")
+    os.replace(partial, out / "index.html")
+
+
+@contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Ctrl-C waits until the current report's files have all moved into place."""
+    received: list[object] = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda *args: received.append(args))
+    except ValueError:  # not the main thread: nothing to hold off
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if received:
+            raise KeyboardInterrupt
+
+
+def _now() -> str:
+    """The build time; SOURCE_DATE_EPOCH fixes it, for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

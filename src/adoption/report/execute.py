@@ -1,0 +1,157 @@
+"""Run one report, in a worker process: papermill, then nbconvert, into a staging folder.
+
+Nothing here touches the published files under `reports/`: the build moves the
+staged files into place only when the whole report succeeded (see `build`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PARAMETERS_TAG = "parameters"
+OUTPUT_DIR_PARAMETER = "output_dir"
+KERNEL = "python3"
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything a worker needs, picklable."""
+
+    name: str
+    title: str
+    notebook: Path
+    parameters: dict[str, object]
+    language: str
+    staging: Path
+    cwd: Path
+    cell_timeout: int
+    links: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def executed_path(self) -> Path:
+        return self.staging / f"{self.name}.ipynb"
+
+    @property
+    def html_path(self) -> Path:
+        return self.staging / f"{self.name}.html"
+
+    @property
+    def charts_dir(self) -> Path:
+        return self.staging / "charts"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    ok: bool
+    seconds: float
+    error: str = ""
+
+
+def run_job(job: Job) -> Outcome:
+    """Execute the notebook and convert it; never raises (failures are outcomes)."""
+    started = time.perf_counter()
+    try:
+        error = _run(job)
+    except Exception as unexpected:  # a worker must report, not crash the pool
+        error = f"Report '{job.name}' could not be built: {type(unexpected).__name__}: " \
+                f"{unexpected}"
+    return Outcome(job.name, not error, time.perf_counter() - started, error)
+
+
+def _run(job: Job) -> str:
+    import nbformat
+    import papermill
+    from traitlets.config import Config
+
+    job.charts_dir.mkdir(parents=True, exist_ok=True)
+    declared = papermill.inspect_notebook(str(job.notebook))
+    unknown = sorted(set(job.parameters) - set(declared))
+    if unknown:
+        return (f"Report '{job.name}': {_quoted(unknown)} "
+                f"{'is not a parameter' if len(unknown) == 1 else 'are not parameters'} of "
+                f"{job.notebook.name}, which declares {_quoted(sorted(declared))}. "
+                "Fix the name in reports.toml; nothing was run.")
+    parameters = dict(job.parameters)
+    if OUTPUT_DIR_PARAMETER in declared:
+        parameters[OUTPUT_DIR_PARAMETER] = os.path.relpath(job.charts_dir, job.cwd)
+    # Kernels inherit this: set-ordering and hashing identical on every build.
+    os.environ["PYTHONHASHSEED"] = "0"
+    with _kernel_sockets() as sockets:
+        try:
+            papermill.execute_notebook(
+                str(job.notebook), str(job.executed_path), parameters=parameters,
+                kernel_name=KERNEL, progress_bar=False, cwd=str(job.cwd),
+                execution_timeout=job.cell_timeout, start_timeout=120,
+                config=Config({"KernelManager": {"transport": "ipc", "ip": sockets}}))
+        except Exception as error:
+            return _failure_paragraph(job, error)
+    notebook = nbformat.read(job.executed_path, as_version=4)
+    _drop_run_metadata(notebook, job)
+    nbformat.write(notebook, job.executed_path)
+    from adoption.report.html import notebook_html
+
+    page = notebook_html(notebook, job.title, job.language, job.links)
+    job.html_path.write_text(page, encoding="utf-8")
+    return ""
+
+
+@contextmanager
+def _kernel_sockets() -> Iterator[str]:
+    """A private place for the kernel's Unix sockets.
+
+    Kernel and client run on one machine, so they talk over Unix sockets rather
+    than open TCP ports. Each report gets its own short folder: kernels started at
+    the same moment must not pick the same socket names, and a socket path must
+    stay under about 100 characters.
+    """
+    folder = tempfile.mkdtemp(prefix="adoption-")
+    try:
+        yield os.path.join(folder, "kernel")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _failure_paragraph(job: Job, error: Exception) -> str:
+    """One readable paragraph: which report, which cell, what went wrong."""
+    cell = _source_cell_number(job, getattr(error, "cell_index", None))
+    source = (getattr(error, "source", "") or "").strip().splitlines()
+    where = f"in cell {cell}" if cell else "while running"
+    if source:
+        where += f" (`{source[0][:80]}`)"
+    ename = getattr(error, "ename", type(error).__name__)
+    evalue = getattr(error, "evalue", str(error))
+    evalue = " ".join(str(evalue).split()).rstrip(".")
+    return f"Report '{job.name}' failed {where} of {job.notebook.name}: {ename}: {evalue}."
+
+
+def _source_cell_number(job: Job, executed_index: int | None) -> int | None:
+    """The failing cell's number as the notebook in `notebooks/` counts it (from 1),
+    leaving out the cell papermill injected with the report's parameters."""
+    if executed_index is None or not job.executed_path.is_file():
+        return None
+    import nbformat
+
+    cells = nbformat.read(job.executed_path, as_version=4).cells[:executed_index + 1]
+    injected = sum("injected-parameters" in c.metadata.get("tags", []) for c in cells)
+    return len(cells) - injected
+
+
+def _drop_run_metadata(notebook, job: Job) -> None:
+    """Timings and machine paths change on every run; a report's files must not."""
+    notebook.metadata.pop("papermill", None)
+    notebook.metadata["adoption"] = {"report": job.name, "parameters": job.parameters}
+    for cell in notebook.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+
+
+def _quoted(names: list[str]) -> str:
+    return ", ".join(f"'{name}'" for name in names) if names else "no parameters"
