@@ -47,19 +47,19 @@ def test_bootstrap_is_reproducible_from_a_seed_or_a_generator() -> None:
 
 def test_refuses_fewer_than_four_years() -> None:
     fit = fit_diffusion([2008, 2009, 2010], [0.2, 0.4, 0.6], [100, 100, 100])
-    assert not fit.estimable and "at least 4" in fit.reason
+    assert not fit.estimable and "at least 4" in str(fit.reason)
     assert math.isnan(fit.midpoint_year)
 
 
 def test_refuses_a_falling_curve() -> None:
     fit = fit_diffusion(YEARS, np.linspace(0.4, 0.2, len(YEARS)), [500] * len(YEARS), n_boot=20)
-    assert not fit.estimable and "did not rise" in fit.reason
+    assert not fit.estimable and "did not rise" in str(fit.reason)
 
 
 def test_refuses_a_curve_that_reaches_50_percent_only_far_away() -> None:
     fit = fit_diffusion(YEARS, np.linspace(0.01, 0.02, len(YEARS)), [500] * len(YEARS),
                         n_boot=20)
-    assert not fit.estimable and "more than 10 years" in fit.reason
+    assert not fit.estimable and "more than 10 years" in str(fit.reason)
 
 
 def test_refuses_an_interval_the_data_cannot_bound() -> None:
@@ -68,7 +68,7 @@ def test_refuses_an_interval_the_data_cannot_bound() -> None:
     shares = [0.45, 0.50, 0.48, 0.52, 0.47, 0.53]
     fit = fit_diffusion(range(2008, 2014), shares, [30] * 6, n_boot=100)
     assert not fit.estimable
-    assert "bootstrap resamples" in fit.reason
+    assert "bootstrap resamples" in str(fit.reason)
 
 
 @pytest.mark.parametrize(
@@ -113,3 +113,10 @@ def test_each_series_keeps_its_interval_when_others_are_added() -> None:
     assert alone.loc[0, "midpoint_low"] == together.loc["umassd-charities", "midpoint_low"]
     other_seed = diffusion_table(table, "blog", ["umassd-charities"], n_boot=50, rng=4)
     assert alone.loc[0, "midpoint_low"] != other_seed.loc[0, "midpoint_low"]
+
+
+def test_reasons_read_in_french_for_french_reports():
+    inc = diffusion_table(adoption.load_table(), "blog", "umassd-inc500", n_boot=50, lang="fr")
+    reason = inc["reason"].iloc[0]
+    assert "2007 écartée\u202f: taille d’échantillon non publiée" in reason
+    assert "sample size" not in reason

@@ -65,7 +65,7 @@ def diffusion_chart(
     catalog = load_series_metadata() if catalog is None else catalog
     names = [nonprofit, *([business] if isinstance(business, str) else business)]
     fits = diffusion_table(table, platform, names, confidence=confidence, n_boot=n_boot,
-                           rng=rng)
+                           rng=rng, lang=lang)
     series = [_Series(table, platform, fit, confidence, catalog, lang)
               for _, fit in fits.iterrows()]
     data = pd.concat([s.data for s in series], ignore_index=True)
@@ -159,7 +159,8 @@ class _Series:
 
 
 def _reason(fit: pd.Series, lang: str) -> str:
-    return words("not_estimable_reason_fr", lang, reason=str(fit["reason"]))
+    """Why there is no curve, already in the chart's language (`diffusion_table(lang=)`)."""
+    return str(fit["reason"])
 
 
 def _draw(axes: Axes, series: list[_Series], lang: str) -> list[EndLabel]:

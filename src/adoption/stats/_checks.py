@@ -12,18 +12,22 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from adoption.stats.wording import Message
+
 
 class NotEstimable(ValueError):
-    """The data cannot support the requested estimate; `reason` says why.
+    """The data cannot support the requested estimate; `reason` says why (in English),
+    `message` says it in either language (`message.text("fr")`).
 
     A subclass of `ValueError` so that code catching bad input also catches it,
     but distinct so an analyst can tell "you called it wrong" from "the data
     are too thin for this".
     """
 
-    def __init__(self, reason: str):
-        self.reason = reason
-        super().__init__(reason)
+    def __init__(self, message: Message):
+        self.message = message
+        self.reason = str(message)
+        super().__init__(self.reason)
 
 
 def check_confidence(confidence: float) -> float:

@@ -40,6 +40,7 @@ from adoption.stats.difference import (
     known_share_test,
 )
 from adoption.stats.intervals import wilson_interval
+from adoption.stats.wording import Message, message, render
 
 # The contract (CONTRACT.md): these columns, in this order, come first.
 COMPARISON_COLUMNS = [
@@ -82,7 +83,7 @@ class ShareEstimate:
     n: float
     population_size: float
     design: str
-    caveats: tuple[str, ...] = ()
+    caveats: tuple[Message, ...] = ()
 
     @property
     def exact(self) -> bool:
@@ -133,6 +134,8 @@ def compare_sectors(
     nonprofit: str,
     business: str,
     confidence: float = 0.95,
+    *,
+    lang: str = "en",
 ) -> pd.DataFrame:
     """Nonprofit series against business series on one platform, one row per year both have.
 
@@ -161,7 +164,8 @@ def compare_sectors(
     interval, as the contract says. `p_adjusted` is Holm's adjustment
     (statsmodels `multipletests(method="holm")`) across the years shown that have
     a p-value. Self-selected figures are compared too, with a caveat: their
-    intervals do not describe any population.
+    intervals do not describe any population. `lang` ("en" or "fr") is the
+    language of the `caveat` column.
     """
     confidence = check_confidence(confidence)
     nonprofit_rows = series_rows(table, platform, nonprofit, role="nonprofit")
@@ -183,7 +187,7 @@ def compare_sectors(
     comparison = pd.DataFrame.from_records(records)
     comparison["p_adjusted"] = holm_adjust(comparison["p_value"].to_numpy(dtype=float))
     comparison["test"] = comparison["test"].astype("string")
-    comparison["caveat"] = comparison["caveat"].astype("string")
+    comparison["caveat"] = _caveat_texts(comparison["caveat"], lang)
     return comparison[COMPARISON_COLUMNS + DETAIL_COLUMNS]
 
 
@@ -192,6 +196,8 @@ def year_over_year(
     platform: str,
     series: str | list[str] | None = None,
     confidence: float = 0.95,
+    *,
+    lang: str = "en",
 ) -> pd.DataFrame:
     """Change between consecutive waves of each series on one platform, in percentage points.
 
@@ -214,8 +220,13 @@ def year_over_year(
         for before, after in itertools.pairwise(waves):
             records.append(_change(before, after, sector, platform))
     changes = pd.DataFrame.from_records(records, columns=YEAR_OVER_YEAR_COLUMNS)
-    changes["caveat"] = changes["caveat"].astype("string")
+    changes["caveat"] = _caveat_texts(changes["caveat"], lang)
     return changes
+
+
+def _caveat_texts(caveats: pd.Series, lang: str) -> pd.Series:
+    """The `caveat` column: each row's messages as one text in `lang` (en or fr)."""
+    return caveats.map(lambda messages: render(messages, lang)).astype("string")
 
 
 def holm_adjust(p_values: np.ndarray) -> np.ndarray:
@@ -284,7 +295,7 @@ def _compare_year(nonprofit: ShareEstimate, business: ShareEstimate) -> dict[str
         "nonprofit_design": nonprofit.design,
         "business_design": business.design,
         "test": None if test is None else test.method,
-        "caveat": "; ".join(dict.fromkeys(nonprofit.caveats + business.caveats)) or None,
+        "caveat": nonprofit.caveats + business.caveats,
     }
 
 
@@ -304,7 +315,7 @@ def _change(before: ShareEstimate, after: ShareEstimate, sector: str, platform: 
         "direction": _direction(change, low, high),
         "design_from": before.design,
         "design_to": after.design,
-        "caveat": "; ".join(dict.fromkeys(before.caveats + after.caveats)) or None,
+        "caveat": before.caveats + after.caveats,
     }
 
 
@@ -352,22 +363,18 @@ def _side_ahead(low: float, high: float, above: str, below: str, neither: str, u
     return neither
 
 
-def _row_caveats(row: Mapping[str, object], series: str, year: int, n: float) -> tuple:
+def _row_caveats(row: Mapping[str, object], series: str, year: int,
+                 n: float) -> tuple[Message, ...]:
     design, certainty = str(row["design"]), str(row.get("certainty", ""))
-    caveats = []
-    if design != "census" and math.isnan(n):
-        caveats.append(f"{series} {year}: sample size not published, no interval")
-    if design == "self_selected":
-        caveats.append(f"{series} {year}: self-selected respondents, the interval "
-                       "describes no population")
-    if certainty == "as_cited":
-        caveats.append(f"{series} {year}: figure as cited by a later study")
-    if certainty == "uncertain":
-        caveats.append(f"{series} {year}: approximate figure")
-    if bool(row.get("synthetic", False)):
-        caveats.append(f"{series} {year}: SYNTHETIC illustrative data")
-    return tuple(caveats)
-
+    checks = [
+        (design != "census" and math.isnan(n), "no_n_no_interval"),
+        (design == "self_selected", "self_selected"),
+        (certainty == "as_cited", "as_cited"),
+        (certainty == "uncertain", "approximate"),
+        (bool(row.get("synthetic", False)), "synthetic_figure"),
+    ]
+    return tuple(message(key, series=series, year=int(year)) for applies, key in checks
+                 if applies)
 
 def _check_table(table: pd.DataFrame) -> None:
     if not isinstance(table, pd.DataFrame):

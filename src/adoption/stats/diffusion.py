@@ -52,6 +52,7 @@ from adoption.stats._checks import (
     check_share,
 )
 from adoption.stats.compare import series_and_sectors, series_rows
+from adoption.stats.wording import Message, message, render
 
 MIN_YEARS = 4
 DIFFUSION_COLUMNS = [
@@ -72,7 +73,7 @@ class DiffusionFit:
     """
 
     estimable: bool
-    reason: str | None
+    reason: Message | None
     years: tuple[int, ...]
     midpoint_year: float = math.nan
     midpoint_low: float = math.nan
@@ -116,7 +117,7 @@ def fit_diffusion(
             year, share, size, confidence, int(n_boot), generator, float(max_extrapolation)
         )
     except NotEstimable as refusal:
-        return DiffusionFit(estimable=False, reason=refusal.reason, years=observed)
+        return DiffusionFit(estimable=False, reason=refusal.message, years=observed)
 
 
 def diffusion_table(
@@ -128,11 +129,13 @@ def diffusion_table(
     n_boot: int = 1000,
     rng: int | np.random.Generator | None = 0,
     max_extrapolation: float = 10.0,
+    lang: str = "en",
 ) -> pd.DataFrame:
     """The 50% year of every series on `platform` (or those named), one row per series and sector.
 
     Columns `DIFFUSION_COLUMNS`; `reason` explains every row that is not
-    estimable, including points left out for a missing sample size. Each series
+    estimable, including points left out for a missing sample size, in `lang`
+    ("en" or "fr"). Each series
     gets its own random stream, seeded from `rng` and the series' name, so
     adding or removing a series does not change the others' intervals.
     """
@@ -145,8 +148,8 @@ def diffusion_table(
         fit = fit_diffusion(
             points["year"], points["share"], points["n"], confidence=confidence,
             n_boot=n_boot, rng=stream, max_extrapolation=max_extrapolation,
-        ) if len(points) else DiffusionFit(False, "no figure with a known sample size", ())
-        reason = "; ".join(filter(None, [fit.reason, *dropped])) or None
+        ) if len(points) else DiffusionFit(False, message("no_known_n"), ())
+        reason = render([fit.reason, *dropped], lang)
         records.append({
             "series": name,
             "sector": sector,
@@ -182,7 +185,7 @@ def _series_streams(
             for name, sector in pairs]
 
 
-def _usable_points(rows: dict[int, pd.Series]) -> tuple[pd.DataFrame, list[str]]:
+def _usable_points(rows: dict[int, pd.Series]) -> tuple[pd.DataFrame, list[Message]]:
     records, dropped = [], []
     for year, row in sorted(rows.items()):
         weighted = not pd.isna(row["share_weighted"])
@@ -191,7 +194,7 @@ def _usable_points(rows: dict[int, pd.Series]) -> tuple[pd.DataFrame, list[str]]
         if pd.isna(n) and str(row["design"]) == "census":
             n = row["population_size"]
         if pd.isna(n):
-            dropped.append(f"{year} left out: sample size not published")
+            dropped.append(message("year_left_out_no_n", year=int(year)))
             continue
         records.append({"year": year, "share": float(share), "n": float(n)})
     return pd.DataFrame.from_records(records, columns=["year", "share", "n"]), dropped
@@ -208,24 +211,18 @@ def _fit_and_bootstrap(
 ) -> DiffusionFit:
     observed = tuple(int(y) for y in sorted(set(year.tolist())))
     if len(observed) < MIN_YEARS:
-        raise NotEstimable(
-            f"only {len(observed)} year(s) with a known sample size; a diffusion curve "
-            f"needs at least {MIN_YEARS}"
-        )
+        raise NotEstimable(message("too_few_years", count=len(observed), needed=MIN_YEARS))
     center = float(np.mean(observed))
     sane = (observed[0] - max_extrapolation, observed[-1] + max_extrapolation)
     params = _fit_logistic(year - center, share, size)
     if params is None:
-        raise NotEstimable("the logistic curve fit did not converge")
+        raise NotEstimable(message("curve_not_converged"))
     midpoint = _midpoint(params, center)
     if params[1] <= 0:
-        raise NotEstimable("adoption did not rise over these years (fitted slope is not "
-                           "positive), so there is no year of reaching 50%")
+        raise NotEstimable(message("no_rise"))
     if not sane[0] <= midpoint <= sane[1]:
-        raise NotEstimable(
-            f"the fitted curve crosses 50% only around {midpoint:.0f}, more than "
-            f"{max_extrapolation:g} years from the years observed ({observed[0]}-{observed[-1]})"
-        )
+        raise NotEstimable(message("midpoint_far", year=round(midpoint), limit=max_extrapolation,
+                                   first=observed[0], last=observed[-1]))
     dispersion = _dispersion(params, year - center, share, size)
     midpoints, failed = _bootstrap(
         year - center, share, size / dispersion, params, n_boot, generator
@@ -233,18 +230,12 @@ def _fit_and_bootstrap(
     midpoints = midpoints + center
     alpha = 1 - confidence
     if failed > alpha / 2 * n_boot:
-        raise NotEstimable(
-            f"in {failed} of {n_boot} bootstrap resamples the curve did not rise or the fit "
-            "failed, so the 50% year has no finite interval"
-        )
+        raise NotEstimable(message("bootstrap_failed", failed=int(failed), resamples=n_boot))
     finite = np.where(np.isnan(midpoints), np.inf, midpoints)  # failed fits: unbounded
     low, high = np.quantile(finite, [alpha / 2, 1 - alpha / 2])
     if not (sane[0] <= low and high <= sane[1]):
-        raise NotEstimable(
-            f"the {confidence:.0%} bootstrap interval of the 50% year ({_year_text(low)} to "
-            f"{_year_text(high)}) reaches more than {max_extrapolation:g} years beyond the "
-            "data: the data cannot pin it down"
-        )
+        raise NotEstimable(message("interval_unbounded", level=confidence, low=float(low),
+                                   high=float(high), limit=max_extrapolation))
     return DiffusionFit(
         estimable=True,
         reason=None,
@@ -258,9 +249,6 @@ def _fit_and_bootstrap(
         failed_boot=failed,
     )
 
-
-def _year_text(year: float) -> str:
-    return f"{year:.0f}" if np.isfinite(year) else "unbounded"
 
 
 def _fit_logistic(

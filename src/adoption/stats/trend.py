@@ -49,6 +49,7 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparatio
 
 from adoption.stats._checks import NotEstimable, check_confidence
 from adoption.stats.compare import series_rows
+from adoption.stats.wording import Message, message
 
 # Parameter positions in the design matrix built by `_design`.
 INTERCEPT, NONPROFIT, YEAR, INTERACTION = range(4)
@@ -88,8 +89,8 @@ class GapTrend:
     dispersion: float
     verdict: str
     verdict_log_odds: str
-    dropped: tuple[str, ...]
-    notes: tuple[str, ...]
+    dropped: tuple[Message, ...]
+    notes: tuple[Message, ...]
     model: object = field(repr=False, compare=False)
 
 
@@ -160,7 +161,7 @@ def _points(
             for year, row in series_rows(table, platform, name, role=role).items():
                 share, n = _share_and_weight(row)
                 if math.isnan(n):
-                    dropped.append(f"{name} {year}: sample size not published")
+                    dropped.append(message("series_year_no_n", series=name, year=int(year)))
                     continue
                 records.append({"series": name, "share": share, "n": n,
                                 "nonprofit": role == "nonprofit", "year": year,
@@ -173,10 +174,8 @@ def _points(
     for is_nonprofit, role in ((True, "nonprofit"), (False, "business")):
         years = points.loc[points["nonprofit"] == is_nonprofit, "year"].nunique()
         if years < 2:
-            raise NotEstimable(
-                f"the {role} side has {years} usable year(s) on {platform!r} (a known "
-                "sample size, within the years both sectors cover); a trend needs at least 2"
-            )
+            raise NotEstimable(message("side_too_few_years", side=role, count=int(years),
+                                       platform=platform))
     return points, tuple(dropped)
 
 
@@ -187,10 +186,9 @@ def _within_common_span(points: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         return points, []
     first, last = spans["min"].max(), spans["max"].min()
     inside = points["year"].between(first, last)
-    note = [
-        f"{row.series} {row.year}: outside {first}-{last}, the years both sectors cover"
-        for row in points[~inside].itertuples()
-    ]
+    note = [message("outside_common_years", series=row.series, year=int(row.year),
+                    first=int(first), last=int(last))
+            for row in points[~inside].itertuples()]
     return points[inside], note
 
 
@@ -228,7 +226,7 @@ def _fit(points: pd.DataFrame, center: float):
             if dispersion > 1:  # quasi-binomial: see the module docstring
                 result = model.fit(scale=dispersion, use_t=True)
         except (ConvergenceWarning, np.linalg.LinAlgError) as error:
-            raise NotEstimable(f"the logistic trend model could not be fitted: {error}") from None
+            raise NotEstimable(message("trend_not_fitted", error=str(error))) from None
     _check_identified(result)
     return result
 
@@ -241,20 +239,15 @@ def _check_identified(result) -> None:
         or (np.abs(result.params) > MAX_LOG_ODDS).any()
         or ((fitted < 1e-9) | (fitted > 1 - 1e-9)).any()
     ):
-        raise NotEstimable(
-            "the logistic trend model is not identified: shares of 0% or 100% (or too few "
-            "distinct years) push its estimates to infinity"
-        )
+        raise NotEstimable(message("trend_not_identified"))
 
 
-def _notes(result, synthetic: bool) -> tuple[str, ...]:
-    notes = ["SYNTHETIC data, illustrative only"] if synthetic else []
+def _notes(result, synthetic: bool) -> tuple[Message, ...]:
+    notes = [message("synthetic_data")] if synthetic else []
     if result.df_resid == 0:
-        notes.append("as many figures as model parameters: nothing is left to check for "
-                     "year-to-year variation beyond sampling, so the intervals may be too narrow")
+        notes.append(message("saturated_model"))
     elif result.use_t:
-        notes.append(f"figures vary {result.scale:.1f} times more than sampling alone "
-                     "explains; intervals are widened accordingly (quasi-binomial)")
+        notes.append(message("overdispersed", scale=float(result.scale)))
     return tuple(notes)
 
 

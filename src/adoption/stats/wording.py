@@ -11,7 +11,9 @@ U+2212 (the conventions of the Office québécois de la langue française, which
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 LANGUAGES = ("en", "fr")
 NARROW_NBSP = "\u202f"
@@ -125,3 +127,168 @@ def _decimals_needed(value: float) -> int:
         if abs(round(value, decimals) - value) < 1e-9:
             return decimals
     return 6
+
+
+# --- Messages: reasons, notes and caveats that results carry, in both languages ---
+#
+# A result says *why* (a refusal, a note on the model, a caveat on a figure) as a
+# `Message`: a key into MESSAGES and the values to fill in. `str(message)` is the
+# English text; `message.text("fr")` the French one, with French number formats.
+
+_NB = NARROW_NBSP
+MESSAGES: dict[str, dict[str, str]] = {
+    # diffusion
+    "too_few_years": {
+        "en": "only {count} year(s) with a known sample size; a diffusion curve needs at "
+              "least {needed}",
+        "fr": f"seulement {{count}} année(s) avec une taille d’échantillon connue{_NB}; une "
+              "courbe de diffusion en demande au moins {needed}",
+    },
+    "curve_not_converged": {
+        "en": "the logistic curve fit did not converge",
+        "fr": "l’ajustement de la courbe logistique n’a pas convergé",
+    },
+    "no_rise": {
+        "en": "adoption did not rise over these years (fitted slope is not positive), so "
+              "there is no year of reaching 50%",
+        "fr": f"l’adoption n’a pas progressé sur ces années (pente ajustée non positive){_NB}: "
+              f"il n’y a donc pas d’année où elle atteint 50{_NB}%",
+    },
+    "midpoint_far": {
+        "en": "the fitted curve crosses 50% only around {year}, more than {limit} years from "
+              "the years observed ({first}-{last})",
+        "fr": f"la courbe ajustée ne franchit 50{_NB}% que vers {{year}}, à plus de {{limit}} "
+              "ans des années observées ({first}-{last})",
+    },
+    "bootstrap_failed": {
+        "en": "in {failed} of {resamples} bootstrap resamples the curve did not rise or the "
+              "fit failed, so the 50% year has no finite interval",
+        "fr": "dans {failed} rééchantillonnages bootstrap sur {resamples}, la courbe n’a pas "
+              f"progressé ou l’ajustement a échoué{_NB}: l’année des 50{_NB}% n’a pas "
+              "d’intervalle fini",
+    },
+    "interval_unbounded": {
+        "en": "the {level} bootstrap interval of the 50% year ({low} to {high}) reaches more "
+              "than {limit} years beyond the data: the data cannot pin it down",
+        "fr": f"l’intervalle bootstrap à {{level}} de l’année des 50{_NB}% ({{low}} à {{high}}) "
+              f"s’étend à plus de {{limit}} ans au-delà des données{_NB}: les données ne "
+              "permettent pas de la situer",
+    },
+    "no_known_n": {
+        "en": "no figure with a known sample size",
+        "fr": "aucun chiffre dont la taille d’échantillon soit connue",
+    },
+    "year_left_out_no_n": {
+        "en": "{year} left out: sample size not published",
+        "fr": f"{{year}} écartée{_NB}: taille d’échantillon non publiée",
+    },
+    # trend
+    "series_year_no_n": {
+        "en": "{series} {year}: sample size not published",
+        "fr": f"{{series}} {{year}}{_NB}: taille d’échantillon non publiée",
+    },
+    "outside_common_years": {
+        "en": "{series} {year}: outside {first}-{last}, the years both sectors cover",
+        "fr": f"{{series}} {{year}}{_NB}: hors de {{first}}-{{last}}, les années couvertes par "
+              "les deux secteurs",
+    },
+    "side_too_few_years": {
+        "en": "the {side} side has {count} usable year(s) on {platform} (a known sample size, "
+              "within the years both sectors cover); a trend needs at least 2",
+        "fr": f"le côté {{side}} n’a que {{count}} année(s) utilisable(s) sur {{platform}} "
+              "(taille d’échantillon connue, dans les années couvertes par les deux "
+              f"secteurs){_NB}; une tendance en demande au moins 2",
+    },
+    "trend_not_fitted": {
+        "en": "the logistic trend model could not be fitted: {error}",
+        "fr": f"le modèle logistique de tendance n’a pas pu être ajusté{_NB}: {{error}}",
+    },
+    "trend_not_identified": {
+        "en": "the logistic trend model is not identified: shares of 0% or 100% (or too few "
+              "distinct years) push its estimates to infinity",
+        "fr": f"le modèle logistique de tendance n’est pas identifié{_NB}: des parts de 0{_NB}% "
+              f"ou 100{_NB}% (ou trop peu d’années distinctes) rendent ses estimations infinies",
+    },
+    "synthetic_data": {
+        "en": "SYNTHETIC data, illustrative only",
+        "fr": "données SYNTHÉTIQUES, à titre d’illustration seulement",
+    },
+    "saturated_model": {
+        "en": "as many figures as model parameters: nothing is left to check for year-to-year "
+              "variation beyond sampling, so the intervals may be too narrow",
+        "fr": f"autant de chiffres que de paramètres{_NB}: rien ne permet de vérifier une "
+              "variation d’une année à l’autre au-delà de l’échantillonnage, les intervalles "
+              "peuvent donc être trop étroits",
+    },
+    "overdispersed": {
+        "en": "figures vary {scale} times more than sampling alone explains; intervals are "
+              "widened accordingly (quasi-binomial)",
+        "fr": f"les chiffres varient {{scale}} fois plus que le seul échantillonnage ne "
+              f"l’explique{_NB}; les intervalles sont élargis en conséquence (quasi-binomial)",
+    },
+    # caveats on one figure
+    "no_n_no_interval": {
+        "en": "{series} {year}: sample size not published, no interval",
+        "fr": f"{{series}} {{year}}{_NB}: taille d’échantillon non publiée, pas d’intervalle",
+    },
+    "self_selected": {
+        "en": "{series} {year}: self-selected respondents, the interval describes no "
+              "population",
+        "fr": f"{{series}} {{year}}{_NB}: répondants volontaires, l’intervalle ne décrit "
+              "aucune population",
+    },
+    "as_cited": {
+        "en": "{series} {year}: figure as cited by a later study",
+        "fr": f"{{series}} {{year}}{_NB}: chiffre cité par une étude ultérieure",
+    },
+    "approximate": {
+        "en": "{series} {year}: approximate figure",
+        "fr": f"{{series}} {{year}}{_NB}: chiffre approximatif",
+    },
+    "synthetic_figure": {
+        "en": "{series} {year}: SYNTHETIC illustrative data",
+        "fr": f"{{series}} {{year}}{_NB}: données SYNTHÉTIQUES d’illustration",
+    },
+}
+_UNBOUNDED = {"en": "unbounded", "fr": "sans borne"}
+
+
+@dataclass(frozen=True)
+class Message:
+    """A reason, note or caveat a result carries, renderable in English or French."""
+
+    key: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    def text(self, lang: str = "en") -> str:
+        template = MESSAGES[self.key][check_lang(lang)]
+        return template.format(**{name: _shown(name, value, lang)
+                                  for name, value in self.values})
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+def message(key: str, **values: object) -> Message:
+    if key not in MESSAGES:
+        raise KeyError(f"no message {key!r} in MESSAGES")
+    return Message(key, tuple(sorted(values.items())))
+
+
+def render(messages: Sequence[Message | None], lang: str = "en") -> str | None:
+    """Messages joined as one text ("; " or " ; "), repeats dropped; None if there are none."""
+    texts = dict.fromkeys(m.text(lang) for m in messages if m is not None)
+    return semicolon(lang).join(texts) or None
+
+
+def _shown(name: str, value: object, lang: str) -> str:
+    """A value as it reads in a sentence: years plain, levels as percentages."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return _UNBOUNDED[lang]
+    if name == "level":
+        return format_percent(float(value), lang)
+    if isinstance(value, int) or name in ("year", "first", "last", "low", "high"):
+        return str(round(value))
+    return format_number(value, lang, 0 if float(value).is_integer() else 1)
