@@ -20,6 +20,7 @@ can quote.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -89,9 +90,13 @@ class ClaimCheck:
     synthetic: bool
     comparison: pd.DataFrame = field(repr=False, compare=False)
 
-    def sentence(self, lang: str = "en") -> str:
-        """The result as sentences a reader can quote, in English (`en`) or French (`fr`)."""
-        return _Sentence(self, lang).build()
+    def sentence(self, lang: str = "en", names: Mapping[str, str] | None = None) -> str:
+        """The result as sentences a reader can quote, in English (`en`) or French (`fr`).
+
+        `names` maps series ids to the names readers know ("Inc. 500"); without
+        it, series are named by their ids.
+        """
+        return _Sentence(self, lang, names or {}).build()
 
 
 def check_claim(
@@ -165,9 +170,10 @@ def _any_synthetic(rows: dict[int, pd.Series]) -> bool:
 class _Sentence:
     """Builds `ClaimCheck.sentence`: one template per language, clauses joined by ";"."""
 
-    def __init__(self, check: ClaimCheck, lang: str):
+    def __init__(self, check: ClaimCheck, lang: str, names: Mapping[str, str]):
         self.check = check
         self.lang = lang
+        self.names = names
         self.en = lang == "en"
         self.nonprofits = sector_words(check.nonprofit_sector, lang)
         self.businesses = sector_words(check.business_sector, lang)
@@ -194,8 +200,11 @@ class _Sentence:
 
     def _subject_and_object(self) -> tuple[str, str]:
         check = self.check
-        return (f"{self.nonprofits[0]} ({check.nonprofit})",
-                f"{self.businesses[1]} ({check.business})")
+        return (f"{self.nonprofits[0]} ({self._name(check.nonprofit)})",
+                f"{self.businesses[1]} ({self._name(check.business)})")
+
+    def _name(self, series: str) -> str:
+        return self.names.get(series, series)
 
     def _never_led(self) -> str:
         subject, obj = self._subject_and_object()
@@ -239,7 +248,7 @@ class _Sentence:
             if u.reason == SAMPLE_SIZE_MISSING:
                 by_series.setdefault(u.series, []).append(u.year)
         for series, years in by_series.items():
-            names = join_words(series, self.lang)
+            names = join_words([self._name(name) for name in series], self.lang)
             clauses.append(
                 f"it cannot be tested in {self._years(years)} (sample size not published "
                 f"for {names})"

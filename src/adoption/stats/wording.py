@@ -193,9 +193,9 @@ MESSAGES: dict[str, dict[str, str]] = {
               "les deux secteurs",
     },
     "side_too_few_years": {
-        "en": "the {side} side has {count} usable year(s) on {platform} (a known sample size, "
+        "en": "the {side} have {count} usable year(s) on {platform} (a known sample size, "
               "within the years both sectors cover); a trend needs at least 2",
-        "fr": f"le côté {{side}} n’a que {{count}} année(s) utilisable(s) sur {{platform}} "
+        "fr": f"{{side}} n’ont que {{count}} année(s) utilisable(s) pour {{platform}} "
               "(taille d’échantillon connue, dans les années couvertes par les deux "
               f"secteurs){_NB}; une tendance en demande au moins 2",
     },
@@ -282,7 +282,12 @@ def render(messages: Sequence[Message | None], lang: str = "en") -> str | None:
 
 
 def _shown(name: str, value: object, lang: str) -> str:
-    """A value as it reads in a sentence: years plain, levels as percentages."""
+    """A value as it reads in a sentence: years plain, levels as percentages, sectors and
+    platforms in words."""
+    if name == "side":
+        return sector_words(str(value), lang)[1]
+    if name == "platform":
+        return platform_words(str(value), lang)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     if isinstance(value, float) and not math.isfinite(value):
