@@ -430,11 +430,14 @@ def _draw_gap(axes: Axes, comparison: pd.DataFrame, np_info: SeriesInfo, b_info:
         interval_bars(axes, [year], [lo], [hi], colour)
         plot_points(axes, [year], [value], colour, [leader != "unknown"], marker)
         text = signed_points(value, lang)
-        if leader in ("unclear", "unknown"):
+        align = "center"
+        if leader == "unclear":  # ("unknown" points are hollow, and the note says why)
             text += f" ({words(leader, lang)})"
+            # A long label at either end would run off the plot: anchor it inward.
+            align = {years[0]: "left", years[-1]: "right"}.get(year, "center")
         top = _finite_or(hi, value)
         value_label(axes, year, top if value >= 0 else _finite_or(lo, value), text, colour,
-                    "above" if value >= 0 else "below")
+                    "above" if value >= 0 else "below", align=align)
     extent = [v for v in low + high + gap if not math.isnan(v)]
     _gap_limits(axes, extent)
     year_axis(axes, years)

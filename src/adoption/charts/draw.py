@@ -65,14 +65,15 @@ def interval_bars(axes: Axes, x: Sequence[float], low: Sequence[float],
 
 
 def value_label(axes: Axes, x: float, y: float, text: str, colour: str, where: str,
-                offset_px: float = 8) -> None:
+                offset_px: float = 8, align: str = "center") -> None:
     """A number written next to a point, in the series' colour: `where` is "above",
-    "below" or "left" (for a point too close to the axis to have room below)."""
+    "below" or "left" (for a point too close to the axis to have room below). `align`
+    ("center", "left", "right") keeps a long label at the plot's edge inside the plot."""
     offsets = {"above": (0, offset_px), "below": (0, -offset_px), "left": (-offset_px - 6, 0)}
     dx, dy = offsets[where]
     axes.annotate(
         text, xy=(x, y), xytext=(points(dx), points(dy)), textcoords="offset points",
-        ha="right" if where == "left" else "center",
+        ha="right" if where == "left" else align,
         va={"above": "bottom", "below": "top", "left": "center"}[where],
         color=colour, fontproperties=font(SIZES.value, bold=True), annotation_clip=False,
         parse_math=False, zorder=6, path_effects=HALO,

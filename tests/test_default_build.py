@@ -1,0 +1,184 @@
+"""A full build of the default report set on a fresh folder, checked against the contract,
+and the pages loaded in a real browser."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from matplotlib import image
+
+from adoption.paths import PROJECT_ROOT
+from adoption.report.build import build_reports
+from adoption.report.config import load_config
+
+pytestmark = pytest.mark.slow
+CONFIG = PROJECT_ROOT / "reports.toml"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+MANIFEST_KEYS = {"name", "title", "subtitle", "alt_text", "source_note", "license", "citation",
+                 "bibtex", "files", "synthetic", "lang"}
+SOURCE_ATTRIBUTE = re.compile(r"""<(?:script|img|iframe|link|source|video|audio|embed)\b[^>]*"""
+                              r"""\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.IGNORECASE)
+CSS_URL = re.compile(r"""url\(\s*["']?(?:https?:)?//""", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("reports")
+    outcome = build_reports(CONFIG, out, jobs=2)
+    assert outcome.ok, [failure.error for failure in outcome.failed]
+    return out
+
+
+@pytest.fixture(scope="module")
+def manifest(built) -> list[dict]:
+    return json.loads((built / "charts" / "manifest.json").read_text())["charts"]
+
+
+def test_every_report_has_its_page_and_notebook(built):
+    for spec in load_config(CONFIG).reports:
+        assert (built / f"{spec.name}.html").is_file(), spec.name
+        assert (built / "executed" / f"{spec.name}.ipynb").is_file(), spec.name
+    assert (built / "index.html").is_file()
+
+
+def test_the_default_set_covers_what_users_need():
+    reports = load_config(CONFIG).reports
+    wanted = {(r.parameters.get("platform"), r.language) for r in reports}
+    assert {("blog", "en"), ("twitter", "en"), ("facebook", "en"), ("blog", "fr")} <= wanted
+    notebooks = {r.notebook.name for r in reports}
+    assert {"survey_explorer.ipynb", "practitioner_surveys.ipynb"} <= notebooks
+    blog = [r for r in reports if r.parameters.get("platform") == "blog"]
+    assert all(set(r.parameters["business_series"]) == {"umassd-fortune500", "umassd-inc500"}
+               for r in blog)
+
+
+def test_index_lists_every_report_and_chart(built, manifest):
+    index = (built / "index.html").read_text()
+    for spec in load_config(CONFIG).reports:
+        assert f'href="{spec.name}.html"' in index
+    for chart in manifest:
+        assert chart["files"]["svg"] in index
+    assert "SHA-256" in index and "data/published/adoption.csv" in index
+
+
+def test_no_page_loads_anything_from_another_host(built):
+    for page in built.glob("*.html"):
+        text = page.read_text()
+        assert not SOURCE_ATTRIBUTE.search(text), page.name
+        assert not CSS_URL.search(text), page.name
+        assert "require.js" not in text and "mathjax" not in text.lower(), page.name
+
+
+def test_report_pages_have_no_code(built):
+    for page in built.glob("*.html"):
+        if page.name != "index.html":
+            assert 'class="jp-CodeMirrorEditor' not in page.read_text(), page.name
+
+
+def test_every_chart_has_its_files_and_a_complete_manifest_entry(built, manifest):
+    assert manifest, "the default build draws charts"
+    for chart in manifest:
+        assert set(chart) >= MANIFEST_KEYS, chart["name"]
+        assert chart["alt_text"].strip() and chart["title"].strip()
+        for kind in ("png", "png_large", "svg", "csv"):
+            assert (built / "charts" / chart["files"][kind]).is_file(), (chart["name"], kind)
+
+
+def test_social_card_png_is_1200_by_628(built, manifest):
+    for chart in manifest:
+        height, width = image.imread(built / "charts" / chart["files"]["png"]).shape[:2]
+        assert (width, height) == (1200, 628), chart["name"]
+
+
+def test_svg_carries_title_source_and_licence_as_text(built, manifest):
+    for chart in manifest:
+        svg = (built / "charts" / chart["files"]["svg"]).read_text()
+        assert "CC BY 4.0" in svg, chart["name"]
+        assert "Source" in svg, chart["name"]
+        first_words = chart["title"].split()[0]
+        assert first_words in svg, chart["name"]
+
+
+def test_french_blogging_chart_is_in_the_default_build(built, manifest):
+    french = [c for c in manifest if c["lang"] == "fr" and c["name"].startswith("blog-")]
+    assert french
+    svg = (built / "charts" / french[0]["files"]["svg"]).read_text()
+    assert "Graphique\u202f: projet adoption" in svg
+    assert "Chart:" not in svg
+
+
+def test_synthetic_charts_say_so(built, manifest):
+    synthetic = [c for c in manifest if c["synthetic"]]
+    assert synthetic, "the survey explorer draws synthetic charts"
+    for chart in synthetic:
+        assert "synthetic" in chart["name"]
+        assert "SYNTHETIC" in (built / "charts" / chart["files"]["svg"]).read_text()
+
+
+def test_a_second_build_does_nothing(built):
+    outcome = build_reports(CONFIG, built, jobs=2)
+    assert outcome.built == [] and not outcome.failed
+    assert len(outcome.up_to_date) == len(load_config(CONFIG).reports)
+
+
+# --- in a real browser ---
+
+@pytest.fixture(scope="module")
+def server(built):
+    """The built reports served on loopback, as a reader's browser would fetch them."""
+    handler = functools.partial(_QuietHandler, directory=str(built))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian: apt-get "
+                                             "install chromium; see README, Testing)")
+def test_pages_render_in_chromium_without_errors_or_other_hosts(built, server):
+    from playwright.sync_api import sync_playwright
+
+    pages = sorted(p.name for p in built.glob("*.html"))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        try:
+            for name in pages:
+                _check_page(browser, f"{server}/{name}", name)
+        finally:
+            browser.close()
+
+
+def _check_page(browser, url: str, name: str) -> None:
+    page = browser.new_page()
+    elsewhere, errors = [], []
+    page.on("request", lambda request: None if request.url.startswith(
+        ("http://127.0.0.1", "data:")) else elsewhere.append(request.url))
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url, wait_until="load")
+    # The charts page loads its images lazily, as a reader scrolls: load them all now.
+    page.eval_on_selector_all("img", "els => els.forEach(e => { e.loading = 'eager'; })")
+    page.wait_for_function("Array.from(document.images).every(e => e.complete)")
+    assert not elsewhere, f"{name} requested other hosts: {elsewhere}"
+    assert not errors, f"{name} logged errors: {errors}"
+    images = page.eval_on_selector_all("img", "els => els.map(e => e.naturalWidth > 0)")
+    assert images and all(images), f"{name}: a chart did not render"
+    if name != "index.html":
+        assert page.locator("table").count() > 0, f"{name}: no table rendered"
+    page.close()
