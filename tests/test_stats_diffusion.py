@@ -120,3 +120,21 @@ def test_reasons_read_in_french_for_french_reports():
     reason = inc["reason"].iloc[0]
     assert "2007 écartée\u202f: taille d’échantillon non publiée" in reason
     assert "sample size" not in reason
+
+
+def test_batched_bootstrap_fits_equal_statsmodels_fits():
+    """The bootstrap fits every resample at once; each fit must equal statsmodels' GLM."""
+    import statsmodels.api as sm
+
+    from adoption.stats.diffusion import fit_logistic_batch
+
+    rng = np.random.default_rng(7)
+    time = np.arange(12) - 5.5
+    trials = np.full(12, 500.0)
+    shares = np.array([8, 16, 22, 23, 23, 28, 34, 31, 21, 36, 42, 53]) / 100
+    resampled = rng.binomial(500, shares, size=(50, 12)) / 500
+    batch = fit_logistic_batch(time, resampled, trials, start=np.array([-1.0, 0.1]))
+    for row, fitted in zip(resampled, batch, strict=True):
+        model = sm.GLM(row, sm.add_constant(time), family=sm.families.Binomial(),
+                       var_weights=trials)
+        assert fitted == pytest.approx(model.fit().params, abs=1e-8)

@@ -13,6 +13,7 @@ import base64
 import html
 import io
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -83,6 +84,8 @@ class Chart:
 
     def png(self, size: CardSize = CARD) -> bytes:
         """The PNG at `size` (the social card by default), byte-identical across builds."""
+        if size in (CARD, LARGE):
+            return self._rendered["png" if size == CARD else "png_large"]
         with house_style():
             return self._png(render(self.page(), self.draw), size)
 
@@ -94,6 +97,11 @@ class Chart:
 
     def files(self) -> dict[str, bytes]:
         """Every file's content from one layout: card PNG, large PNG, SVG and CSV."""
+        return dict(self._rendered)
+
+    @cached_property
+    def _rendered(self) -> dict[str, bytes]:
+        # Drawn once: saving and showing the chart in a notebook reuse the same bytes.
         with house_style():
             figure = render(self.page(), self.draw)
             return {

@@ -55,17 +55,24 @@ def diffusion_chart(
     rng: int = 0,
     name: str | None = None,
     catalog: Mapping[str, SeriesInfo] | None = None,
+    fits: pd.DataFrame | None = None,
 ) -> Chart:
     """Observed shares, fitted logistic curves and each series' 50% year with its
     bootstrap interval (`adoption.stats.diffusion.diffusion_table`). The title says
     who reached 50% first, and whether the intervals allow saying so.
 
     `n_boot` and `rng` go to the bootstrap; the default seed makes rebuilds identical.
+    `fits`: the `diffusion_table` already computed for these series (at this
+    confidence and in this language), so a notebook that also shows the table
+    bootstraps once.
     """
     catalog = load_series_metadata() if catalog is None else catalog
     names = [nonprofit, *([business] if isinstance(business, str) else business)]
-    fits = diffusion_table(table, platform, names, confidence=confidence, n_boot=n_boot,
-                           rng=rng, lang=lang)
+    if fits is None:
+        fits = diffusion_table(table, platform, names, confidence=confidence,
+                               n_boot=n_boot, rng=rng, lang=lang)
+    else:
+        fits = _fits_for(fits, names)
     series = [_Series(table, platform, fit, confidence, catalog, lang)
               for _, fit in fits.iterrows()]
     data = pd.concat([s.data for s in series], ignore_index=True)
@@ -156,6 +163,17 @@ class _Series:
                   "growth_rate": self.fit["growth_rate"],
                   "reason": None if self.estimable else _reason(self.fit, lang)}
         return pd.DataFrame.from_records([record], columns=DIFFUSION_CHART_COLUMNS)
+
+
+def _fits_for(fits: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    """The given fits, in the order of `names`; an error naming any series they lack."""
+    missing = [name for name in names if name not in set(fits["series"])]
+    if missing:
+        raise ValueError(f"fits has no row for series {', '.join(missing)}: pass the "
+                         "diffusion_table of every series drawn")
+    order = {name: position for position, name in enumerate(names)}
+    chosen = fits[fits["series"].isin(names)]
+    return chosen.sort_values("series", key=lambda s: s.map(order), kind="stable")
 
 
 def _reason(fit: pd.Series, lang: str) -> str:

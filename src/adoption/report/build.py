@@ -71,6 +71,7 @@ def build_reports(config_path: str | Path, out_dir: str | Path, *, jobs: int | N
             outcome.up_to_date.append(spec.name)
         else:
             plan.append((spec, digest))
+    plan.sort(key=lambda item: -_expected_seconds(state, item[0].name))
     progress = Progress([spec.name for spec, _ in plan], stream or sys.stderr)
     if plan:
         _run_plan(plan, config, out, state, outcome, progress, jobs or os.cpu_count() or 1)
@@ -79,6 +80,12 @@ def build_reports(config_path: str | Path, out_dir: str | Path, *, jobs: int | N
         _write_outputs(config, state, out)
     progress.summary(outcome, time.perf_counter() - started)
     return outcome
+
+
+def _expected_seconds(state: BuildState, name: str) -> float:
+    """How long a report took last time. Starting the longest first keeps every worker
+    busy to the end; a report never built counts as the longest."""
+    return float(state.reports.get(name, {}).get("seconds", float("inf")))
 
 
 def _select(config: BuildConfig, only: list[str]) -> list[ReportSpec]:

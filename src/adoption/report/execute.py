@@ -18,6 +18,7 @@ from pathlib import Path
 PARAMETERS_TAG = "parameters"
 OUTPUT_DIR_PARAMETER = "output_dir"
 KERNEL = "python3"
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass(frozen=True)
@@ -82,14 +83,18 @@ def _run(job: Job) -> str:
     parameters = dict(job.parameters)
     if OUTPUT_DIR_PARAMETER in declared:
         parameters[OUTPUT_DIR_PARAMETER] = os.path.relpath(job.charts_dir, job.cwd)
-    # Kernels inherit this: set-ordering and hashing identical on every build.
+    # Kernels inherit these: set-ordering and hashing identical on every build, and one
+    # thread of linear algebra per kernel, since the build already runs one per core.
     os.environ["PYTHONHASHSEED"] = "0"
+    os.environ.update({name: "1" for name in THREAD_VARIABLES})
     with _kernel_sockets() as sockets:
         try:
             papermill.execute_notebook(
                 str(job.notebook), str(job.executed_path), parameters=parameters,
                 kernel_name=KERNEL, progress_bar=False, cwd=str(job.cwd),
                 execution_timeout=job.cell_timeout, start_timeout=120,
+                # Saved once at the end (or on failure), not after every cell.
+                request_save_on_cell_execute=False,
                 config=Config({"KernelManager": {"transport": "ipc", "ip": sockets}}))
         except Exception as error:
             return _failure_paragraph(job, error)

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from scipy.special import expit
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
 from adoption.stats._checks import (
@@ -292,13 +293,45 @@ def _bootstrap(
 ) -> tuple[np.ndarray, int]:
     """Refitted 50% years (relative to the centre) of `n_boot` resamples; NaN where none."""
     m = np.maximum(np.rint(trials), 1).astype(int)
+    resampled = generator.binomial(m, share, size=(n_boot, len(share))) / m
+    fitted = fit_logistic_batch(time, resampled, m.astype(float), start=params)
+    rising = np.isfinite(fitted).all(axis=1) & (fitted[:, 1] > 0)
     midpoints = np.full(n_boot, np.nan)
-    failed = 0
-    for b in range(n_boot):
-        resampled = generator.binomial(m, share) / m
-        fitted = _fit_logistic(time, resampled, m.astype(float), start=params)
-        if fitted is None or fitted[1] <= 0:
-            failed += 1
-            continue
-        midpoints[b] = _midpoint(fitted, 0.0)
-    return midpoints, failed
+    midpoints[rising] = -fitted[rising, 0] / fitted[rising, 1]
+    return midpoints, int(n_boot - rising.sum())
+
+
+def fit_logistic_batch(
+    time: np.ndarray, shares: np.ndarray, weight: np.ndarray, start: np.ndarray,
+    max_iterations: int = 100, tolerance: float = 1e-10,
+) -> np.ndarray:
+    """(a, b) of logit P = a + b * time for each row of `shares`, all rows at once.
+
+    The same model as `_fit_logistic` (binomial, `weight` as variance weights),
+    fitted by iteratively reweighted least squares on every bootstrap resample
+    together: with two parameters each step is a 2 x 2 solve, so numpy does a
+    thousand fits in the time statsmodels takes for a few. Rows that do not
+    converge, or whose estimates run off to infinity (|a| or |b| above 30, as in
+    `_fit_logistic`), come back as NaN.
+    """
+    beta = np.tile(np.asarray(start, dtype=float), (len(shares), 1))
+    converged = np.zeros(len(shares), dtype=bool)
+    with np.errstate(all="ignore"):
+        for _ in range(max_iterations):
+            eta = beta[:, :1] + beta[:, 1:] * time
+            mu = expit(eta)
+            variance = mu * (1 - mu)
+            w = weight * variance
+            z = eta + (shares - mu) / variance
+            s0, s1, s2 = w.sum(1), (w * time).sum(1), (w * time**2).sum(1)
+            r0, r1 = (w * z).sum(1), (w * time * z).sum(1)
+            det = s0 * s2 - s1**2
+            new = np.column_stack([(s2 * r0 - s1 * r1) / det, (s0 * r1 - s1 * r0) / det])
+            step = np.abs(new - beta).max(axis=1)
+            beta = np.where(converged[:, None], beta, new)
+            converged |= step < tolerance
+            if converged.all():
+                break
+    usable = converged & np.isfinite(beta).all(axis=1) & (np.abs(beta).max(axis=1) <= 30)
+    beta[~usable] = np.nan
+    return beta
