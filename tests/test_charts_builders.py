@@ -424,3 +424,17 @@ def test_notebook_display_is_a_self_contained_figure(built):
 def test_self_selected_series_are_refused_in_a_sector_comparison(table):
     with pytest.raises(ValueError, match="self-selected"):
         adoption_curves(table, "facebook", "nten-benchmark", "umassd-fortune500")
+
+
+def test_numbers_written_on_a_chart_stay_text_in_the_svg():
+    """Labels with a white outline must still be text: searchable, and read aloud."""
+    import re
+
+    import adoption
+    from adoption.charts import adoption_curves
+
+    svg = adoption_curves(adoption.load_table(), "blog", "umassd-charities",
+                          "umassd-fortune500").svg()
+    texts = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+    for value in ("34%", "57%", "65%", "64%", "8%", "23%"):
+        assert value in texts, value

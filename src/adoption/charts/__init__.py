@@ -21,6 +21,7 @@ Modules, one concern each:
     diffusion            fitted S-curves and the year each crosses 50%
     context              self-selected practitioner surveys, without intervals
     survey_charts        respondent surveys: by size, number of platforms, weighting
+    activity             account snapshots: adoption from creation dates, activity, dormancy
     export, page         files and manifest.json; the charts section of the report index
 """
 
@@ -28,6 +29,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from adoption.charts.activity import (
+    account_activity_chart,
+    account_adoption_chart,
+    dormant_accounts_chart,
+)
 from adoption.charts.chart import Chart
 from adoption.charts.comparison import adoption_curves, gap_chart
 from adoption.charts.context import context_chart
@@ -59,11 +65,14 @@ __all__ = [
     "Chart",
     "ManifestError",
     "MissingSeriesMetadata",
+    "account_activity_chart",
+    "account_adoption_chart",
     "adoption_curves",
     "charts_section_html",
     "check_covers",
     "context_chart",
     "diffusion_chart",
+    "dormant_accounts_chart",
     "gap_chart",
     "html_snippet",
     "in_languages",

@@ -11,7 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from adoption.charts.i18n import percent
-from adoption.charts.layout import HALO, font
+from adoption.charts.layout import font, with_halo
 from adoption.charts.style import BACKGROUND, SIZES, points
 
 
@@ -71,12 +71,12 @@ def value_label(axes: Axes, x: float, y: float, text: str, colour: str, where: s
     ("center", "left", "right") keeps a long label at the plot's edge inside the plot."""
     offsets = {"above": (0, offset_px), "below": (0, -offset_px), "left": (-offset_px - 6, 0)}
     dx, dy = offsets[where]
-    axes.annotate(
-        text, xy=(x, y), xytext=(points(dx), points(dy)), textcoords="offset points",
-        ha="right" if where == "left" else align,
+    with_halo(
+        axes.annotate, text, xy=(x, y), xytext=(points(dx), points(dy)),
+        textcoords="offset points", ha="right" if where == "left" else align,
         va={"above": "bottom", "below": "top", "left": "center"}[where],
         color=colour, fontproperties=font(SIZES.value, bold=True), annotation_clip=False,
-        parse_math=False, zorder=6, path_effects=HALO,
+        parse_math=False, zorder=6,
     )
 
 

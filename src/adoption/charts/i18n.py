@@ -169,6 +169,166 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Survey weights correct for sampling size bands unequally.",
         "fr": "Les poids d’enquête corrigent l’échantillonnage inégal selon la taille.",
     },
+    # --- account snapshots (activity.py) ---------------------------------------------------
+    "accounts_nonprofits": {"en": "nonprofits", "fr": "organismes sans but lucratif"},
+    "accounts_businesses": {"en": "businesses", "fr": "entreprises"},
+    "accounts_of_nonprofits": {"en": "nonprofit accounts",
+                               "fr": "comptes des organismes sans but lucratif"},
+    "accounts_of_businesses": {"en": "business accounts", "fr": "comptes des entreprises"},
+    "accounts_months": {
+        "en": "January February March April May June July August September October November "
+              "December",
+        "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre "
+              "décembre",
+    },
+    "accounts_source_synthetic": {
+        "en": "synthetic {platform} account archive {files} (adoption project, illustrative)",
+        "fr": "archive synthétique de comptes {platform} {files} (projet adoption, à titre "
+              "d’illustration)",
+    },
+    "accounts_kind_twarc2": {"en": "twarc2 archive", "fr": "archive twarc2"},
+    "accounts_kind_api": {"en": "{platform} API archive", "fr": "archive de l’API {platform}"},
+    "accounts_kind_table": {"en": "account snapshot table", "fr": "table de relevés de comptes"},
+    "accounts_many_files": {"en": "{n} files, {first} to {last}",
+                            "fr": "{n} fichiers, de {first} à {last}"},
+    "accounts_files_note": {"en": "Read from {files}: {rows} snapshots of {accounts} accounts.",
+                            "fr": "Lu dans {files}{nb}: {rows} relevés de {accounts} comptes."},
+    "accounts_adoption_subtitle": {
+        "en": "Share of the organisations in the panel ({panels}) with a {platform} account, "
+              "by date, from account creation dates. Snapshots {span}.",
+        "fr": "Part des organismes du panel ({panels}) ayant un compte {platform}, selon la "
+              "date de création des comptes. Relevés {span}.",
+    },
+    "accounts_panel_count": {"en": "{n} {who}", "fr": "{n} {who}"},
+    "accounts_half_both": {
+        "en": "Half the {first} in the panel had a {platform} account by {first_date}, "
+              "{second} only by {second_date}",
+        "fr": "La moitié des {first} du panel avaient un compte {platform} dès {first_date}, "
+              "les {second} en {second_date}",
+    },
+    "accounts_half_same": {
+        "en": "Half the {first} and half the {second} in the panel had a {platform} account "
+              "by {date}",
+        "fr": "La moitié des {first} comme des {second} du panel avaient un compte {platform} "
+              "en {date}",
+    },
+    "accounts_half_one": {
+        "en": "Half the {first} in the panel had a {platform} account by {date}; {second} "
+              "reached only {share} by {last}",
+        "fr": "La moitié des {first} du panel avaient un compte {platform} dès {date}{nb}; "
+              "les {second} n’en étaient qu’à {share} en {last}",
+    },
+    "accounts_half_none": {
+        "en": "Neither sector reached half its panel on {platform} by {last}: {first} "
+              "{first_share}, {second} {second_share}",
+        "fr": "Aucun secteur n’atteignait la moitié de son panel sur {platform} en {last}{nb}: "
+              "{first} {first_share}, {second} {second_share}",
+    },
+    "accounts_adoption_alt": {
+        "en": "By {last}, {first_count} of {first_panel} {first} ({first_share}) and "
+              "{second_count} of {second_panel} {second} ({second_share}) had an account.",
+        "fr": "En {last}, {first_count} {first} sur {first_panel} ({first_share}) et "
+              "{second_count} {second} sur {second_panel} ({second_share}) avaient un compte.",
+    },
+    "accounts_of_panel": {"en": "{adopters} of {panel}", "fr": "{adopters} sur {panel}"},
+    "accounts_first_snapshot": {"en": "first snapshot", "fr": "premier relevé"},
+    "accounts_survivorship_note": {
+        "en": "Survivorship: accounts deleted before the first snapshot are in no file, so "
+              "early adoption is understated. Accounts that vanished before the last "
+              "snapshot: {n}.",
+        "fr": "Biais du survivant{nb}: les comptes supprimés avant le premier relevé ne "
+              "figurent dans aucun fichier, donc l’adoption précoce est sous-estimée. Comptes "
+              "disparus avant le dernier relevé{nb}: {n}.",
+    },
+    "accounts_no_map_note": {
+        "en": "No sector map: the panel is the organisations whose accounts were found, so "
+              "each curve ends at 100% by construction.",
+        "fr": "Sans table des secteurs, le panel se limite aux organismes dont un compte a été "
+              "trouvé{nb}: chaque courbe finit à 100{nb}% par construction.",
+    },
+    "accounts_undated_note": {
+        "en": "Organisations left out because their accounts have no creation date: {n}.",
+        "fr": "Organismes exclus faute de date de création de leurs comptes{nb}: {n}.",
+    },
+    "accounts_unmapped_note": {
+        "en": "Accounts not in the sector map, left out: {n} of {total}.",
+        "fr": "Comptes absents de la table des secteurs, exclus{nb}: {n} sur {total}.",
+    },
+    "accounts_other_sectors_note": {"en": "Other sectors, not shown: {sectors}.",
+                                    "fr": "Autres secteurs, non représentés{nb}: {sectors}."},
+    "accounts_metric_posts_per_day": {"en": "posts per day", "fr": "publications par jour"},
+    "accounts_metric_followers_per_30d": {"en": "net new followers per 30 days",
+                                          "fr": "nouveaux abonnés nets par 30 jours"},
+    "accounts_metric_followers": {"en": "followers", "fr": "abonnés"},
+    "accounts_topic_posts_per_day": {"en": "posting frequency",
+                                     "fr": "de fréquence de publication"},
+    "accounts_topic_followers_per_30d": {"en": "follower growth",
+                                         "fr": "de croissance du nombre d’abonnés"},
+    "accounts_topic_followers": {"en": "follower counts", "fr": "du nombre d’abonnés"},
+    "accounts_topic_dormant": {"en": "the share of dormant accounts",
+                               "fr": "de part de comptes inactifs"},
+    "accounts_more_posts_per_day": {
+        "en": "{first} posted more often than {second} on {platform}",
+        "fr": "les {first} publiaient plus souvent que les {second} sur {platform}",
+    },
+    "accounts_more_followers_per_30d": {
+        "en": "{first} gained followers faster than {second} on {platform}",
+        "fr": "les {first} gagnaient des abonnés plus vite que les {second} sur {platform}",
+    },
+    "accounts_more_followers": {
+        "en": "{first} had more followers than {second} on {platform}",
+        "fr": "les {first} avaient plus d’abonnés que les {second} sur {platform}",
+    },
+    "accounts_more_dormant": {
+        "en": "{first} were more often dormant than {second} on {platform}",
+        "fr": "les {first} étaient plus souvent inactifs que les {second} sur {platform}",
+    },
+    "accounts_every_year": {"en": "in every year, {span}", "fr": "chaque année {span}"},
+    "accounts_no_clear_in": {"en": "no clear difference {when}",
+                             "fr": "aucune différence nette {when}"},
+    "accounts_no_clear_any": {
+        "en": "No clear difference in {topic} between nonprofits and businesses on {platform} "
+              "in any year, {span}",
+        "fr": "Aucune différence nette {topic} entre organismes sans but lucratif et "
+              "entreprises sur {platform}, chaque année {span}",
+    },
+    "accounts_activity_subtitle": {
+        "en": "Median {metric} of each sector's accounts on {platform}, per year, {span}, "
+              "with {level} bootstrap intervals",
+        "fr": "Médiane des {metric} des comptes de chaque secteur sur {platform}, par année, "
+              "{span}, avec intervalles bootstrap à {level}",
+    },
+    "accounts_dormant_subtitle": {
+        "en": "Share of accounts with no net new post between their snapshots of the year, on "
+              "{platform}, {span}, with {level} intervals (Wilson)",
+        "fr": "Part des comptes sans nouvelle publication nette entre leurs relevés de l’année, "
+              "sur {platform}, {span}, avec intervalles à {level} (Wilson)",
+    },
+    "accounts_test_mann_whitney": {"en": "Mann-Whitney test", "fr": "test de Mann-Whitney"},
+    "accounts_test_shares": {"en": "test of equal shares (z or Fisher)",
+                             "fr": "test d’égalité des parts (z ou Fisher)"},
+    "accounts_p_note": {
+        "en": "p (top row): {test} per year, Holm-adjusted across {k} years; bold and "
+              "coloured below {alpha}: a clear difference.",
+        "fr": "p (en haut){nb}: {test} par année, ajusté par Holm sur {k} années{nb}; en gras "
+              "et en couleur sous {alpha}{nb}: différence nette.",
+    },
+    "accounts_untested_note": {
+        "en": "No test in {years}: a sector has no account with a value.",
+        "fr": "Pas de test en {years}{nb}: un secteur n’a aucun compte avec une valeur.",
+    },
+    "accounts_activity_alt": {
+        "en": "In {year}, the median was {first_value} {metric} for nonprofits and "
+              "{second_value} for businesses (adjusted {p}).",
+        "fr": "En {year}, la médiane était de {first_value} {metric} pour les organismes sans "
+              "but lucratif et de {second_value} pour les entreprises ({p} ajusté).",
+    },
+    "accounts_dormant_alt": {
+        "en": "In {year}, {first_share} of nonprofit accounts and {second_share} of business "
+              "accounts were dormant (adjusted {p}).",
+        "fr": "En {year}, {first_share} des comptes des organismes sans but lucratif et "
+              "{second_share} des comptes des entreprises étaient inactifs ({p} ajusté).",
+    },
 }
 
 SECTOR_LABELS: dict[str, dict[str, str]] = {

@@ -20,7 +20,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
-from matplotlib.patheffects import Normal, Stroke
+from matplotlib.patheffects import Stroke
+from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from adoption.charts.style import (
@@ -43,7 +44,20 @@ LABEL_GAP = 12  # px between the plot's right edge and a line-end label
 MAX_LABEL_WIDTH = 290  # px: longer line-end labels wrap, so the plot keeps most of the width
 MAX_INLINE_WIDTH = 380  # px: labels written inside the plot may be a little wider
 # A white outline behind text written over the plot, so it stays legible across a line.
-HALO = (Stroke(linewidth=4, foreground="white"), Normal())
+HALO_OUTLINE = (Stroke(linewidth=4, foreground="white"),)
+
+
+def with_halo(write: Callable[..., Text], *args: object, zorder: float = 6,
+              **kwargs: object) -> Text:
+    """Write text with a white outline behind it, as two artists.
+
+    A path effect on the text itself would turn it into outlines in the SVG (no longer
+    searchable or readable by a screen reader); so the outline is a white copy drawn
+    underneath, and the text on top stays text.
+    """
+    write(*args, **{**kwargs, "color": "white"}, path_effects=HALO_OUTLINE,
+          zorder=zorder - 0.01)
+    return write(*args, **kwargs, zorder=zorder)
 
 
 @dataclass(frozen=True)
@@ -307,14 +321,14 @@ def _place_inline_label(figure: Figure, axes: Axes, renderer: RendererAgg,
     line = _line_height(renderer, "Ag", SIZES.label, True)
     top = y + _label_height(renderer, label) + 6 if label.anchor == "above" else y + line / 2
     top = min(top, axes.get_window_extent(renderer).y1)  # never up into the subtitle
-    figure.text((x + LABEL_GAP) / W, top / H, label.text, ha="left", va="top",
-                color=label.colour, fontproperties=font(SIZES.label, bold=True),
-                linespacing=LINE_SPACING, parse_math=False, path_effects=HALO, zorder=7)
+    with_halo(figure.text, (x + LABEL_GAP) / W, top / H, label.text, ha="left", va="top",
+              color=label.colour, fontproperties=font(SIZES.label, bold=True),
+              linespacing=LINE_SPACING, parse_math=False, zorder=7)
     if label.detail:
-        figure.text((x + LABEL_GAP) / W, (top - _name_height(renderer, label)) / H,
-                    label.detail, ha="left", va="top", color=label.colour,
-                    fontproperties=font(SIZES.value), linespacing=LINE_SPACING,
-                    parse_math=False, path_effects=HALO, zorder=7)
+        with_halo(figure.text, (x + LABEL_GAP) / W, (top - _name_height(renderer, label)) / H,
+                  label.detail, ha="left", va="top", color=label.colour,
+                  fontproperties=font(SIZES.value), linespacing=LINE_SPACING,
+                  parse_math=False, zorder=7)
 
 
 def _aim(label: EndLabel, want: float, height: float, line: float) -> float:
