@@ -113,6 +113,14 @@ TEXT: dict[str, dict[str, str]] = {
     "n_answers": {"en": "Answers", "fr": "Réponses"},
     "kish": {"en": "Effective n (Kish)", "fr": "n effectif (Kish)"},
     "platform": {"en": "Platform", "fr": "Plateforme"},
+    "accounts": {"en": "Accounts", "fr": "Comptes"},
+    "median_of": {"en": "Median {metric}", "fr": "Médiane ({metric})"},
+    "dormant_share": {"en": "Dormant accounts", "fr": "Comptes inactifs"},
+    "posts_per_day": {"en": "posts per day", "fr": "publications par jour"},
+    "followers_per_30d": {"en": "new followers per 30 days",
+                          "fr": "nouveaux abonnés par 30 jours"},
+    "followers": {"en": "followers", "fr": "abonnés"},
+    "mann_whitney": {"en": "p (Mann-Whitney, Holm)", "fr": "p (Mann-Whitney, Holm)"},
     "against": {"en": "{platform}: {names}, {span}",
                 "fr": "{platform}\u202f: {names}, {span}"},
     "census_design": {"en": "census", "fr": "recensement"},
@@ -140,12 +148,17 @@ def text(key: str, lang: str, **values: object) -> str:
     return TEXT[key][i18n.check_lang(lang)].format(**values)
 
 
-def between_years(table: pd.DataFrame, years: Sequence[int] | None) -> pd.DataFrame:
-    """The rows from the first to the last of `years`, inclusive (all rows for None)."""
+def between_years(table: pd.DataFrame, years: Sequence[int] | None,
+                  column: str = "year") -> pd.DataFrame:
+    """The rows from the first to the last of `years`, inclusive (all rows for None).
+
+    `column` holds years, or dates (e.g. a snapshot table's `snapshot_at`)."""
     if not years:
         return table
-    first, last = min(years), max(years)
-    return table[table["year"].between(first, last)].reset_index(drop=True)
+    values = table[column]
+    if pd.api.types.is_datetime64_any_dtype(values):
+        values = values.dt.year
+    return table[values.between(min(years), max(years))].reset_index(drop=True)
 
 
 def heading(title: str, level: int = 1) -> Markdown:
@@ -320,6 +333,53 @@ def weighting_table(table: pd.DataFrame, platform: str, lang: str = "en") -> HTM
     return _html(shown)
 
 
+def activity_table(summary: pd.DataFrame, lang: str = "en") -> HTML:
+    """Per sector and year (`snapshots.sector_year_summary`): each metric's median with its
+    bootstrap interval, and the share of dormant accounts with its Wilson interval."""
+    rows = []
+    for (year, sector), group in summary.groupby(["year", "sector"], sort=True):
+        row = {text("year", lang): str(year),
+               text("sector", lang): i18n.sector_label(sector, lang),
+               text("accounts", lang): str(int(group["n"].max()))}
+        for _, estimate in group.iterrows():
+            row[_metric_heading(estimate["metric"], lang)] = _estimate(estimate, lang)
+        rows.append(row)
+    return _html(pd.DataFrame(rows))
+
+
+def activity_tests_table(comparison: pd.DataFrame, lang: str = "en") -> HTML:
+    """Nonprofit against business medians per year, Mann-Whitney U with Holm's adjustment
+    (`snapshots.compare_activity`)."""
+    shown = pd.DataFrame({
+        text("year", lang): comparison["year"].astype(str),
+        i18n.sector_label("nonprofit", lang): [_number_2(v, lang)
+                                               for v in comparison["median_first"]],
+        i18n.sector_label("business", lang): [_number_2(v, lang)
+                                              for v in comparison["median_second"]],
+        text("mann_whitney", lang): [_p(v, lang) for v in comparison["p_adjusted"]],
+    })
+    return _html(shown)
+
+
+def _metric_heading(metric: str, lang: str) -> str:
+    if metric == "dormant":
+        return text("dormant_share", lang)
+    return text("median_of", lang, metric=text(metric, lang))
+
+
+def _estimate(estimate: pd.Series, lang: str) -> str:
+    if estimate["statistic"] == "share":
+        value, low, high = (i18n.percent(estimate[k], lang, 0) for k in ("value", "low", "high"))
+    else:
+        value, low, high = (_number_2(estimate[k], lang) for k in ("value", "low", "high"))
+    return f"{value}{NBSP}[{low}–{high}]"
+
+
+def _number_2(value: float, lang: str) -> str:
+    """Two significant decimals below 10, whole numbers above."""
+    return i18n.number(value, lang, 2 if abs(value) < 10 else 0)
+
+
 # --- formatting pieces ---
 
 def _html(frame: pd.DataFrame) -> HTML:
@@ -423,7 +483,7 @@ def _sentence_case(words: str) -> str:
 
 
 __all__ = [
-    "between_years", "caveats", "changes_table", "claim", "comparison_heading",
-    "comparison_table", "diffusion_summary", "figures_table", "heading", "sentence",
-    "trend_or_reason", "trend_summary", "weighting_table",
+    "activity_table", "activity_tests_table", "between_years", "caveats", "changes_table",
+    "claim", "comparison_heading", "comparison_table", "diffusion_summary", "figures_table",
+    "heading", "sentence", "trend_or_reason", "trend_summary", "weighting_table",
 ]
