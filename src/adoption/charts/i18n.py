@@ -12,11 +12,17 @@ Year ranges use an en dash in both languages: "2007–2010".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
-from adoption.stats.wording import NARROW_NBSP, format_number, platform_words
+# The language basics live with the sentences of `adoption.stats`; charts use the same
+# ones (re-exported here, so chart code imports its words from one place).
+from adoption.stats.wording import LANGUAGES as LANGUAGES
+from adoption.stats.wording import NARROW_NBSP as NARROW_NBSP
+from adoption.stats.wording import check_lang as check_lang
+from adoption.stats.wording import format_number, format_percent, platform_words
+from adoption.stats.wording import join_words as join
+from adoption.stats.wording import semicolon as semicolon
 
-LANGUAGES = ("en", "fr")
 EN_DASH = "\u2013"
 MINUS = "\u2212"
 
@@ -364,13 +370,6 @@ PLATFORM_NAMES: dict[str, dict[str, str]] = {
 }
 
 
-def check_lang(lang: str) -> str:
-    """`lang` if we write that language; a ValueError naming the choices otherwise."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
-    return lang
-
-
 def words(key: str, lang: str, **values: object) -> str:
     """A fixed phrase in `lang` with `values` filled in ({nb} is the narrow no-break space)."""
     return WORDS[key][check_lang(lang)].format(nb=NARROW_NBSP, **values)
@@ -378,11 +377,10 @@ def words(key: str, lang: str, **values: object) -> str:
 
 def percent(fraction: float, lang: str, decimals: int | None = None) -> str:
     """0.65 -> "65%" / "65 %" (narrow no-break space); at most one decimal unless told."""
-    value = 100 * fraction
     if decimals is None:
+        value = 100 * fraction
         decimals = 0 if abs(round(value) - value) < 0.05 else 1
-    number = format_number(value, lang, decimals)
-    return f"{number}{NARROW_NBSP}%" if lang == "fr" else f"{number}%"
+    return format_percent(fraction, lang, decimals)
 
 
 def signed_points(points: float, lang: str, decimals: int = 0) -> str:
@@ -424,15 +422,6 @@ def year_list(years: Iterable[int], lang: str) -> str:
     for run in runs:  # three years or more read better as a range
         parts += [f"{run[0]}{EN_DASH}{run[-1]}"] if len(run) > 2 else [str(y) for y in run]
     return join(parts, lang)
-
-
-def join(items: Sequence[str], lang: str) -> str:
-    """"a, b and c" / "a, b et c" (no serial comma)."""
-    items = [str(item) for item in items]
-    if len(items) <= 1:
-        return "".join(items)
-    conjunction = " and " if check_lang(lang) == "en" else " et "
-    return ", ".join(items[:-1]) + conjunction + items[-1]
 
 
 def from_to(years: Iterable[int], lang: str) -> str:
@@ -485,10 +474,6 @@ def capitalise(text: str) -> str:
 def colon(lang: str) -> str:
     """": " / " : " with the narrow no-break space."""
     return ": " if check_lang(lang) == "en" else f"{NARROW_NBSP}: "
-
-
-def semicolon(lang: str) -> str:
-    return "; " if check_lang(lang) == "en" else f"{NARROW_NBSP}; "
 
 
 def quoted(text: str, lang: str) -> str:
