@@ -189,3 +189,37 @@ def test_only_unknown_report_is_an_error(project):
     write_config(project, report("hi", "greeting"))
     with pytest.raises(DataError, match="no report named 'nope'"):
         build(project, only=["nope"])
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_leaves_no_half_written_report(project, jobs):
+    """Interrupting a build mid-report keeps the last good page and leaves no staging."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    write_config(project, report("slow", "sleepy", seconds=0))
+    assert build(project).ok
+    page = project / "reports" / "slow.html"
+    good = page.read_bytes()
+    write_config(project, report("slow", "sleepy", seconds=60))
+    command = [sys.executable, "-m", "adoption", "report", "--config",
+               str(project / "reports.toml"), "--out", str(project / "reports"),
+               "--jobs", jobs]
+    # A new session, so the signal reaches the build and its kernels as Ctrl-C would.
+    build_process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True, start_new_session=True)
+    staging = project / "reports" / ".build" / "slow"
+    deadline = time.monotonic() + 60
+    while not list(staging.glob("charts")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(3)  # the kernel is now inside the 60-second cell
+    os.killpg(build_process.pid, signal.SIGINT)
+    _, err = build_process.communicate(timeout=60)
+    assert build_process.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert page.read_bytes() == good
+    assert not staging.exists()
+    assert not list((project / "reports").glob("*.partial"))

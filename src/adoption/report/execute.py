@@ -95,6 +95,10 @@ def _run(job: Job) -> str:
                 execution_timeout=job.cell_timeout, start_timeout=120,
                 # Saved once at the end (or on failure), not after every cell.
                 request_save_on_cell_execute=False,
+                # The kernel's own log (not cell output) would reach the user's terminal,
+                # e.g. a traceback when Ctrl-C stops it mid-reply; cell errors still
+                # reach the report through the notebook.
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
                 config=Config({"KernelManager": {"transport": "ipc", "ip": sockets}}))
         except Exception as error:
             return _failure_paragraph(job, error)
