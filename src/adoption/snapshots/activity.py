@@ -32,12 +32,24 @@ bootstrap intervals, and the share of dormant accounts with its Wilson
 interval. `compare_activity` adds the Mann-Whitney U test between two sectors,
 Holm-adjusted across years. Accounts of unknown sector are left out of both
 (see `sectors.unmapped_note`).
+
+How the work is split so that every engine gives the same numbers
+(`adoption.snapshots.engines`): an engine (pandas here, DuckDB SQL, Dask)
+computes only `account_year_sums`, exact integers per account and year (counts,
+sums of counters and of elapsed microseconds, the last snapshot's levels).
+`account_years_from_sums` then turns them into days and rates with the same
+floating-point operations whatever the engine, and the summaries run on the
+account-years (one row per account and year, small even for a huge archive).
+Elapsed times are summed as whole microseconds, never as fractional days,
+because a floating-point sum depends on the order of its terms.
 """
 
 from __future__ import annotations
 
+import os
 import zlib
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -49,7 +61,21 @@ ACCOUNT_YEAR = ["platform", "account_id", "year"]
 MEDIAN_METRICS = ("followers", "followers_per_30d", "posts_per_day")
 DEFAULT_SEED = 2009
 DEFAULT_RESAMPLES = 2000
-DAY = pd.Timedelta(days=1)
+US_PER_DAY = 86_400_000_000
+BOOTSTRAP_BATCH_VALUES = 8_000_000  # resampled values held at once: 64 MB
+
+
+def epoch_us(times: pd.Series) -> pd.Series:
+    """Microseconds since 1970 as nullable integers: the exact time unit every engine
+    shares (DuckDB's `epoch_us`)."""
+    micros = pd.array(times.array.as_unit("us").asi8, dtype="Int64")
+    return pd.Series(micros, index=times.index).mask(times.isna().to_numpy())
+
+
+def days_between(later: pd.Series, earlier: pd.Series) -> pd.Series:
+    """(later - earlier) in days, from whole microseconds (NaN where either is missing)."""
+    elapsed = epoch_us(later) - epoch_us(earlier)
+    return (elapsed / US_PER_DAY).astype("float64")
 
 
 def account_intervals(table: pd.DataFrame) -> pd.DataFrame:
@@ -62,7 +88,7 @@ def account_intervals(table: pd.DataFrame) -> pd.DataFrame:
         ["snapshot_at", "followers", "posts", "handle"]].shift()
     has_previous = previous["snapshot_at"].notna().to_numpy()
     now, before = ordered[has_previous], previous[has_previous]
-    days = (now["snapshot_at"] - before["snapshot_at"]) / DAY
+    days = days_between(now["snapshot_at"], before["snapshot_at"])
     follower_change = now["followers"] - before["followers"]
     new_posts = now["posts"] - before["posts"]
     intervals = pd.DataFrame({
@@ -85,7 +111,7 @@ def account_intervals(table: pd.DataFrame) -> pd.DataFrame:
         "new_posts": new_posts,
         "posts_per_day": new_posts / days,
         "dormant": new_posts <= 0,
-        "account_age_days": (now["snapshot_at"] - now["created_at"]) / DAY,
+        "account_age_days": days_between(now["snapshot_at"], now["created_at"]),
         "renamed": (now["handle"] != before["handle"]).astype("boolean"),
     })
     return intervals.reset_index(drop=True)
@@ -93,51 +119,105 @@ def account_intervals(table: pd.DataFrame) -> pd.DataFrame:
 
 def account_years(table: pd.DataFrame) -> pd.DataFrame:
     """One row per account and calendar year in which it was seen (definitions above)."""
-    seen = table.assign(year=table["snapshot_at"].dt.year).sort_values(
-        [*ACCOUNT, "snapshot_at"], kind="stable")
-    last = seen.groupby(ACCOUNT_YEAR, sort=False).tail(1)
-    levels = pd.DataFrame({
-        **{name: last[name] for name in ACCOUNT_YEAR},
-        "sector": last["sector"],
-        "handle": last["handle"],
-        "last_snapshot": last["snapshot_at"],
-        "followers": last["followers"],
-        "posts": last["posts"],
-        "account_age_days": (last["snapshot_at"] - last["created_at"]) / DAY,
-    })
-    years = levels.merge(_yearly_rates(account_intervals(table)), on=ACCOUNT_YEAR, how="left")
-    # A year holding only the account's first snapshot has no interval to measure.
-    years["intervals"] = years["intervals"].fillna(0).astype("Int64")
-    years["days"] = years["days"].fillna(0.0)
-    return years.reset_index(drop=True)
+    return account_years_from_sums(account_year_sums(table))
 
 
-def _yearly_rates(intervals: pd.DataFrame) -> pd.DataFrame:
-    """Changes and rates over the intervals ending in each year, per account."""
-    known = intervals.assign(
-        follower_days=intervals["days"].where(intervals["follower_change"].notna()),
-        posts_days=intervals["days"].where(intervals["new_posts"].notna()),
-    )
-    sums = known.groupby(ACCOUNT_YEAR, sort=False).agg(
-        intervals=("days", "size"),
-        days=("days", "sum"),
-        followers_start=("followers_start", "first"),
+# What an engine returns for each account and year: exact values only.
+SUM_DTYPES: dict[str, str] = {
+    "platform": "string",
+    "account_id": "string",
+    "year": "int32",
+    "sector": "string",  # at the last snapshot of the year
+    "handle": "string",  # idem
+    "last_snapshot": "datetime64[us, UTC]",
+    "followers": "Int64",  # idem
+    "posts": "Int64",  # idem
+    "created_at": "datetime64[us, UTC]",  # idem
+    "intervals": "Int64",  # intervals ending in the year
+    "elapsed_us": "Int64",  # their summed length
+    "followers_start": "Int64",  # followers at the start of the first with a count
+    "follower_change": "Int64",  # summed over those with both counts known
+    "follower_us": "Int64",  # the summed length of those
+    "new_posts": "Int64",  # summed over those with both counts known
+    "posts_us": "Int64",  # the summed length of those
+}
+
+
+def account_year_sums(table: pd.DataFrame) -> pd.DataFrame:
+    """The engine's share of `account_years`, in pandas: per account and year, the
+    last snapshot's levels and exact sums over the intervals ending in the year.
+
+    The DuckDB and Dask engines compute the same columns (`SUM_DTYPES`).
+    """
+    steps = _steps(table)
+    sums = steps.groupby(ACCOUNT_YEAR, sort=False).agg(
+        intervals=("elapsed_us", "count"),
+        elapsed_us=("elapsed_us", "sum"),
+        followers_start=("previous_followers", "first"),  # the first known one
         follower_change=("follower_change", "sum"),
-        follower_days=("follower_days", "sum"),
+        follower_us=("follower_us", "sum"),
         new_posts=("new_posts", "sum"),
-        posts_days=("posts_days", "sum"),
+        posts_us=("posts_us", "sum"),
     )
-    followers_known = sums["follower_days"] > 0
-    posts_known = sums["posts_days"] > 0
-    sums["follower_change"] = sums["follower_change"].where(followers_known)
-    sums["new_posts"] = sums["new_posts"].where(posts_known)
-    per_30_days = 30 / sums["follower_days"].where(followers_known)
-    sums["followers_per_30d"] = sums["follower_change"] * per_30_days
-    sums["growth_per_30d"] = (sums["follower_change"] / sums["followers_start"]
-                              * per_30_days).mask(sums["followers_start"] == 0)
-    sums["posts_per_day"] = sums["new_posts"] / sums["posts_days"].where(posts_known)
-    sums["dormant"] = (sums["new_posts"] <= 0).astype("boolean").where(posts_known)
-    return sums.drop(columns=["follower_days", "posts_days"]).reset_index()
+    last = steps.groupby(ACCOUNT_YEAR, sort=False).tail(1).set_index(ACCOUNT_YEAR)
+    levels = last[["sector", "handle", "snapshot_at", "followers", "posts", "created_at"]]
+    levels = levels.rename(columns={"snapshot_at": "last_snapshot"})
+    return levels.join(sums).reset_index()
+
+
+def _steps(table: pd.DataFrame) -> pd.DataFrame:
+    """Each snapshot with the change since the account's previous one (NA for its first)."""
+    ordered = table.sort_values([*ACCOUNT, "snapshot_at"], kind="stable")
+    steps = ordered[[*ACCOUNT, "sector", "handle", "snapshot_at", "created_at", "followers",
+                     "posts"]].assign(year=ordered["snapshot_at"].dt.year,
+                                      at_us=epoch_us(ordered["snapshot_at"]))
+    previous = steps.groupby(ACCOUNT, sort=False)[["at_us", "followers", "posts"]].shift()
+    elapsed = steps["at_us"] - previous["at_us"]
+    follower_change = steps["followers"] - previous["followers"]
+    new_posts = steps["posts"] - previous["posts"]
+    return steps.assign(
+        elapsed_us=elapsed,
+        previous_followers=previous["followers"],
+        follower_change=follower_change,
+        follower_us=elapsed.where(follower_change.notna()),
+        new_posts=new_posts,
+        posts_us=elapsed.where(new_posts.notna()),
+    )
+
+
+def account_years_from_sums(sums: pd.DataFrame) -> pd.DataFrame:
+    """Days and rates from an engine's `account_year_sums`: the one place where the
+    floating-point arithmetic of the account-years happens, for every engine.
+
+    A sum over no interval is 0 (as pandas sums); the `*_us` sums say which are known.
+    """
+    sums = sums.astype(SUM_DTYPES)
+    followers_known = sums["follower_us"].fillna(0) > 0
+    posts_known = sums["posts_us"].fillna(0) > 0
+    follower_change = sums["follower_change"].where(followers_known)
+    new_posts = sums["new_posts"].where(posts_known)
+    per_30_days = 30 / (sums["follower_us"] / US_PER_DAY).where(followers_known)
+    years = pd.DataFrame({
+        **{name: sums[name] for name in ACCOUNT_YEAR},
+        "sector": sums["sector"],
+        "handle": sums["handle"],
+        "last_snapshot": sums["last_snapshot"],
+        "followers": sums["followers"],
+        "posts": sums["posts"],
+        "account_age_days": days_between(sums["last_snapshot"], sums["created_at"]),
+        # A year holding only the account's first snapshot has no interval to measure.
+        "intervals": sums["intervals"].fillna(0),
+        "days": (sums["elapsed_us"].fillna(0) / US_PER_DAY).astype("float64"),
+        "followers_start": sums["followers_start"],
+        "follower_change": follower_change,
+        "new_posts": new_posts,
+        "followers_per_30d": follower_change * per_30_days,
+        "growth_per_30d": (follower_change / sums["followers_start"] * per_30_days).mask(
+            sums["followers_start"] == 0),
+        "posts_per_day": new_posts / (sums["posts_us"] / US_PER_DAY).where(posts_known),
+        "dormant": (new_posts <= 0).astype("boolean").where(posts_known),
+    })
+    return years.sort_values(ACCOUNT_YEAR, ignore_index=True)
 
 
 def sector_year_summary(
@@ -157,9 +237,22 @@ def sector_year_summary(
     `high`, `dormant` (the count, for the share), `confidence` and `method`.
     The same table and seed give the same intervals, whatever else is in it.
     """
-    years = _known_sectors(account_years(table))
-    medians = [_median_rows(years, metric, confidence, n_resamples, seed) for metric in metrics]
-    summary = pd.concat([*medians, _dormant_rows(years, confidence)], ignore_index=True)
+    return summary_from_years(account_years(table), metrics=metrics, confidence=confidence,
+                              n_resamples=n_resamples, seed=seed)
+
+
+def summary_from_years(
+    years: pd.DataFrame,
+    *,
+    metrics: Sequence[str] = MEDIAN_METRICS,
+    confidence: float = 0.95,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> pd.DataFrame:
+    """`sector_year_summary` from account-years already computed (by any engine)."""
+    years = _known_sectors(years)
+    medians = _median_rows(years, metrics, confidence, n_resamples, seed)
+    summary = pd.concat([medians, _dormant_rows(years, confidence)], ignore_index=True)
     return summary.sort_values(["platform", "year", "sector", "metric"],
                                ignore_index=True)
 
@@ -168,18 +261,28 @@ def _known_sectors(years: pd.DataFrame) -> pd.DataFrame:
     return years[(years["sector"] != UNKNOWN).to_numpy()]
 
 
-def _median_rows(years: pd.DataFrame, metric: str, confidence: float, n_resamples: int,
-                 seed: int) -> pd.DataFrame:
-    rows = []
-    for (platform, year, sector), group in years.groupby(["platform", "year", "sector"]):
-        values = group[metric].astype("Float64").dropna().to_numpy(dtype=float)
-        rng = np.random.default_rng([seed, int(year), _code(platform, sector, metric)])
-        value, low, high = median_interval(values, confidence, n_resamples, rng)
-        rows.append({"platform": platform, "year": year, "sector": sector, "metric": metric,
-                     "statistic": "median", "n": len(values), "value": value, "low": low,
-                     "high": high})
-    frame = pd.DataFrame(rows)
-    frame["dormant"] = pd.NA
+def _median_rows(years: pd.DataFrame, metrics: Sequence[str], confidence: float,
+                 n_resamples: int, seed: int) -> pd.DataFrame:
+    """A row per group and metric. Each group's bootstrap has its own seeded stream,
+    so they run on every core (numpy releases the GIL) with the same result as one
+    after the other."""
+    groups = []
+    for metric in metrics:
+        for (platform, year, sector), group in years.groupby(["platform", "year", "sector"]):
+            values = group[metric].astype("Float64").dropna().to_numpy(dtype=float)
+            rng = np.random.default_rng([seed, int(year), _code(platform, sector, metric)])
+            groups.append(({"platform": platform, "year": year, "sector": sector,
+                            "metric": metric}, values, rng))
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        intervals = pool.map(lambda g: median_interval(g[1], confidence, n_resamples, g[2]),
+                             groups)
+        rows = [{**name, "statistic": "median", "n": len(values), "value": value,
+                 "low": low, "high": high}
+                for (name, values, _), (value, low, high) in zip(groups, intervals,
+                                                                  strict=True)]
+    frame = pd.DataFrame(rows, columns=["platform", "year", "sector", "metric", "statistic",
+                                        "n", "value", "low", "high"])
+    frame["dormant"] = pd.Series(pd.NA, index=frame.index, dtype="Int64")  # counts: shares only
     frame["confidence"] = confidence
     frame["method"] = f"percentile bootstrap, {n_resamples} resamples, seed {seed}"
     return frame
@@ -197,10 +300,27 @@ def median_interval(values: np.ndarray, confidence: float, n_resamples: int,
         return median, median, median  # every resample has this median
     from scipy.stats import bootstrap
 
-    result = bootstrap((values,), np.median, n_resamples=n_resamples,
+    # Resamples are drawn in batches so memory stays bounded for large groups; the
+    # batch size does not change the draws, hence not the interval.
+    batch = max(1, min(n_resamples, BOOTSTRAP_BATCH_VALUES // len(values)))
+    result = bootstrap((values,), _median_of_rows, n_resamples=n_resamples,
                        confidence_level=confidence, method="percentile", vectorized=True,
-                       rng=rng)
+                       rng=rng, batch=batch)
     return median, float(result.confidence_interval.low), float(result.confidence_interval.high)
+
+
+def _median_of_rows(resamples: np.ndarray, axis: int) -> np.ndarray:
+    """`np.median` of each resample, bit for bit, in half the time: one partition in
+    place (the resamples are scipy's temporary copy), the two middle values of an
+    even count averaged as `np.median` does, (lower + upper) / 2. No value is NaN
+    (`median_interval` drops missing values), so no NaN check is needed."""
+    rows = np.moveaxis(resamples, axis, -1)
+    middle = rows.shape[-1] // 2
+    rows.partition(middle, axis=-1)
+    upper = rows[..., middle]
+    if rows.shape[-1] % 2:
+        return upper.copy()
+    return (rows[..., :middle].max(axis=-1) + upper) / 2
 
 
 def _code(*parts: object) -> int:
@@ -218,6 +338,7 @@ def _dormant_rows(years: pd.DataFrame, confidence: float) -> pd.DataFrame:
               .agg(n=("dormant", "size"), dormant=("dormant", "sum")))
     low, high = wilson_interval(counts["dormant"].to_numpy(dtype=float),
                                 counts["n"].to_numpy(dtype=float), confidence)
+    counts = counts.astype({"dormant": "Int64"})
     return counts.assign(metric="dormant", statistic="share",
                          value=counts["dormant"] / counts["n"], low=low, high=high,
                          confidence=confidence, method="Wilson score interval")
@@ -236,9 +357,19 @@ def compare_activity(
     `superiority` is U / (n_first * n_second): the chance that a random account of
     the first sector has the higher value (ties count half); 0.5 means no lean.
     """
+    return comparison_from_years(account_years(table), metric, first=first, second=second)
+
+
+def comparison_from_years(
+    years: pd.DataFrame,
+    metric: str = "posts_per_day",
+    *,
+    first: str = "nonprofit",
+    second: str = "business",
+) -> pd.DataFrame:
+    """`compare_activity` from account-years already computed (by any engine)."""
     from scipy.stats import mannwhitneyu
 
-    years = account_years(table)
     rows = []
     for (platform, year), group in years.groupby(["platform", "year"]):
         x = _values(group, first, metric)
@@ -265,13 +396,27 @@ def _values(group: pd.DataFrame, sector: str, metric: str) -> np.ndarray:
 
 
 def _holm_by_platform(comparison: pd.DataFrame) -> pd.Series:
-    from statsmodels.stats.multitest import multipletests
-
     adjusted = pd.Series(np.nan, index=comparison.index)
     if comparison.empty:
         return adjusted
     for _, group in comparison.groupby("platform"):
         tested = group["p_value"].dropna()
         if len(tested):
-            adjusted[tested.index] = multipletests(tested.to_numpy(), method="holm")[1]
+            adjusted[tested.index] = holm(tested.to_numpy())
+    return adjusted
+
+
+def holm(p_values: np.ndarray) -> np.ndarray:
+    """Holm's step-down adjusted p-values, computed as statsmodels'
+    `multipletests(p_values, method="holm")[1]` does, operation for operation (a test
+    checks they are equal): sorted p-values times m, m-1, ..., 1, their running
+    maximum, capped at 1. Written out because statsmodels runs a full garbage
+    collection on every call, which costs a tenth of a second once a large archive
+    has been summarised."""
+    order = np.argsort(p_values)
+    raw = p_values[order] * np.arange(len(p_values), 0, -1)
+    sorted_adjusted = np.maximum.accumulate(raw)
+    sorted_adjusted[sorted_adjusted > 1] = 1
+    adjusted = np.empty_like(sorted_adjusted)
+    adjusted[order] = sorted_adjusted
     return adjusted

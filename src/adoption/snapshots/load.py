@@ -25,6 +25,7 @@ import pandas as pd
 
 from adoption.problems import DataError, Problem, fail, problem
 from adoption.readers import RawTable, read_table
+from adoption.snapshots.dataset import SnapshotDataset
 from adoption.snapshots.formats import SHAPES_HELP, ImportOptions, find_accounts, to_row
 from adoption.snapshots.jsonfile import PARQUET_MAGIC, file_bytes, looks_like_json, read_documents
 from adoption.snapshots.sectors import apply_sector_map
@@ -55,12 +56,15 @@ def load_snapshots(
     """The snapshot table from archived account data, validated and sorted by account and time.
 
     paths: files in any supported format (see `adoption.snapshots.formats`),
-        told apart by their content.
+        told apart by their content, or snapshot dataset folders
+        (`adoption.snapshots.dataset`, read whole: for datasets that fit in
+        memory; `adoption.snapshots.summarise` handles any size).
     snapshot_at: when the data were retrieved, for files that do not say
         (everything but twarc); a file's own retrieval time always wins. A time
         without a timezone is read as UTC.
     sector_map: a sector map CSV (or `read_sector_map`'s frame); accounts it
-        does not name stay `unknown`.
+        does not name stay `unknown`. Default: the map stored in the dataset
+        folder given, if any.
     skip_bad_lines: keep the good lines of a JSONL file with bad ones; each bad
         line is then a `SnapshotWarning` instead of an error.
     server: the Mastodon server the data came from, for local accounts
@@ -74,8 +78,13 @@ def load_snapshots(
         raise ValueError("no files given: expected at least one snapshot file")
     options = ImportOptions(parse_time(snapshot_at, "snapshot_at"), server)
     present = parse_time(now, "now") or pd.Timestamp.now(tz="UTC")
-    frames, problems = [], []
+    frames, problems, stored_maps = [], [], set()
     for path in files:
+        if SnapshotDataset.is_dataset(path):
+            dataset = SnapshotDataset(path)
+            frames.append(dataset.to_pandas())
+            stored_maps.add(dataset.sector_map_path())
+            continue
         try:
             frame, file_problems = read_snapshot_file(path, options,
                                                       skip_bad_lines=skip_bad_lines)
@@ -91,9 +100,19 @@ def load_snapshots(
     if problems:
         raise DataError(problems)
     table = merge_duplicates(table)
+    sector_map = sector_map if sector_map is not None else _stored_map(stored_maps)
     if sector_map is not None:
         table = apply_sector_map(table, sector_map)
     return sort_table(table)
+
+
+def _stored_map(stored: set[Path | None]) -> Path | None:
+    """The sector map stored in the datasets read, when they agree on one."""
+    maps = stored - {None}
+    if len(maps) > 1:
+        raise ValueError("the datasets read store different sector maps "
+                         f"({', '.join(sorted(map(str, maps)))}): give sector_map=")
+    return maps.pop() if maps else None
 
 
 def parse_time(value: object, name: str = "") -> pd.Timestamp | None:

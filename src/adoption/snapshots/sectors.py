@@ -128,6 +128,64 @@ def apply_sector_map(table: pd.DataFrame, sector_map: pd.DataFrame | str | Path
     return merged[table.columns].set_axis(table.index)
 
 
+ASSIGNMENT_COLUMNS = ["platform", "account_id", "sector", "org_id", "org_name"]
+
+
+def account_sectors(accounts: pd.DataFrame, sector_map: pd.DataFrame | str | Path,
+                    *, source: str = "the snapshots") -> pd.DataFrame:
+    """Which sector the sector map gives each account: platform, account_id, sector,
+    org_id, org_name (accounts it does not name are absent).
+
+    `accounts` holds each distinct (platform, account_id, handle, sector) of a
+    table, with `source_file` and `source_line` of one of its rows: what an engine
+    returns for an archive too large for pandas. The rules, warnings and errors
+    are `apply_sector_map`'s: matched by id, else by handle at any snapshot.
+    Without provenance columns, an error names `source` instead of a file and line.
+    """
+    if "source_file" not in accounts:
+        accounts = accounts.assign(source_file=source, source_line=pd.NA)
+    if not isinstance(sector_map, pd.DataFrame):
+        sector_map = read_sector_map(sector_map)
+    assigned = _match_accounts(accounts, sector_map)
+    _warn_unmatched(sector_map, assigned)
+    assigned = assigned.drop_duplicates(ACCOUNT)
+    given = accounts[(accounts["sector"] != UNKNOWN).to_numpy()]
+    merged = given.merge(assigned, on=ACCOUNT, suffixes=("", "_map"))
+    clash = (merged["sector"] != merged["sector_map"]).to_numpy(dtype=bool)
+    if clash.any():
+        raise DataError(_clash_problems(merged[clash]))
+    return assigned[ASSIGNMENT_COLUMNS].astype("string").reset_index(drop=True)
+
+
+def assign_sectors(frame: pd.DataFrame, assignment: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (snapshots, or account-years) with each assigned account's sector; the
+    others keep theirs. The assignment is per account, so applying it to an
+    account's account-years gives what applying it to each of its rows would."""
+    if assignment.empty:
+        return frame
+    assigned = assignment[[*ACCOUNT, "sector"]].rename(columns={"sector": "assigned"})
+    merged = frame.merge(assigned, on=ACCOUNT, how="left")
+    merged["sector"] = merged["assigned"].fillna(merged["sector"]).astype("string")
+    return merged.drop(columns="assigned")
+
+
+def empty_assignment() -> pd.DataFrame:
+    """No account assigned: what a missing sector map gives."""
+    return pd.DataFrame({name: pd.Series(dtype="string") for name in ASSIGNMENT_COLUMNS})
+
+
+def unmapped_counts(accounts: pd.DataFrame, assignment: pd.DataFrame) -> dict[str, int]:
+    """Accounts left `unknown` once `assignment` is applied: {'unmapped', 'accounts',
+    'rows'} (rows: their snapshots), from an engine's `accounts` table."""
+    sectors = accounts.merge(assignment[["platform", "account_id", "sector"]], on=ACCOUNT,
+                             how="left", suffixes=("", "_map"))
+    final = sectors["sector_map"].fillna(sectors["sector"])
+    unknown = sectors[(final == UNKNOWN).to_numpy(dtype=bool)]
+    return {"unmapped": len(unknown[ACCOUNT].drop_duplicates()),
+            "accounts": len(accounts[ACCOUNT].drop_duplicates()),
+            "rows": int(unknown["rows"].sum())}
+
+
 def _match_accounts(table: pd.DataFrame, sector_map: pd.DataFrame) -> pd.DataFrame:
     """(platform, account_id) -> the sector map row naming it, by id or by handle."""
     accounts = table[["platform", "account_id", "handle"]].drop_duplicates()
@@ -203,10 +261,15 @@ _UNMAPPED_NOTE = {
 def unmapped_note(table: pd.DataFrame, language: str = "en") -> str | None:
     """The sentence to show beside any sector comparison, or None when all are mapped."""
     unknown = table["sector"] == UNKNOWN
-    if not unknown.any():
-        return None
     accounts = table[ACCOUNT].drop_duplicates()
     unmapped = table.loc[unknown.to_numpy(dtype=bool), ACCOUNT].drop_duplicates()
-    return localised(_UNMAPPED_NOTE, language).format(
-        n=len(unmapped), total=len(accounts), rows=int(np.sum(unknown)))
+    return note_from_counts(len(unmapped), len(accounts), int(np.sum(unknown)), language)
+
+
+def note_from_counts(unmapped: int, accounts: int, rows: int, language: str = "en"
+                     ) -> str | None:
+    """`unmapped_note` from counts (`unmapped_counts`), for archives read by an engine."""
+    if not unmapped:
+        return None
+    return localised(_UNMAPPED_NOTE, language).format(n=unmapped, total=accounts, rows=rows)
 

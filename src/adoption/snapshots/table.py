@@ -205,6 +205,8 @@ def check_values(table: pd.DataFrame, now: pd.Timestamp) -> list[Problem]:
 
 def _row_problems(table: pd.DataFrame, mask: pd.Series, column: str, say, expected: str
                   ) -> list[Problem]:
+    if not mask.any():  # the usual case, and selecting no row still costs a copy
+        return []
     return [problem(row["source_file"], where(row) + say(row), line=_line(row), column=column,
                     expected=expected)
             for _, row in table[mask.to_numpy(dtype=bool)].iterrows()]

@@ -1,0 +1,434 @@
+"""Benchmark: snapshot archives of 1M and 10M rows (100M with --huge), on every engine.
+
+    .venv/bin/python benchmarks/snapshots_scale.py                  # 1M and 10M rows
+    .venv/bin/python benchmarks/snapshots_scale.py --huge           # and 100M
+    .venv/bin/python benchmarks/snapshots_scale.py --sizes 10k --engines duckdb  # a check
+
+For each size it writes a synthetic archive like a research group's: daily
+`twarc2 users` harvests of the same accounts (100 per page, gzip JSON Lines,
+two years), and a sector map. Then, each in a child process of its own so that
+its peak memory is its own:
+
+- import: `import_snapshots` of the JSONL files into a dataset (timed for the
+  1M and 10M archives; the 100M one is written straight into the dataset,
+  since parsing 100M JSON objects is the import's cost measured at 10M, x10);
+- summary: `summarise(dataset, engine=...)` for each engine: account-years,
+  medians with 2,000-resample bootstrap intervals, dormant shares, tests;
+- plain DuckDB: one hand-written SQL query doing the same aggregation (the
+  account-years and the medians per sector and year, no intervals), the yardstick.
+
+It prints a table: seconds, peak RSS (the child's `ru_maxrss`; for Dask, the
+client plus the largest worker times the number of workers, an upper bound),
+the ratio to the plain query, and how each cost grows from one size to the
+next (10 = linear for 10 times the rows). The targets (2 cores): 10M rows
+summarised within 1.5 x the plain query, under 3 GB; linear growth or better.
+
+Generated data go to a temporary folder, deleted at the end, or to --data DIR
+(kept, and reused by the next run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DAYS = 730  # daily harvests, 2013 and 2014 (--days)
+FIRST_DAY = pd.Timestamp("2013-01-01T12:00:00Z")
+PAGE = 100
+SECTORS = np.array(["nonprofit", "business", "unknown"])
+SECTOR_SHARES = [0.45, 0.45, 0.10]  # unknown: caught in the harvest, not in the sector map
+SEED = 2013
+ENGINES = ("duckdb", "pandas", "dask")
+MAX_JSONL_ROWS = 20_000_000  # beyond, the archive is written straight into the dataset
+MAX_PANDAS_ROWS = 20_000_000  # pandas holds about 800 bytes a row
+DASK_WORKERS = 2
+
+
+# --- the synthetic archive ---
+
+def parse_size(text: str) -> int:
+    """'10k', '1M', '100M' or a plain number of rows."""
+    units = {"k": 1_000, "m": 1_000_000}
+    text = text.strip().lower()
+    return int(float(text[:-1]) * units[text[-1]]) if text[-1] in units else int(text)
+
+
+def label(rows: int) -> str:
+    return f"{rows // 1_000_000}M" if rows >= 1_000_000 else f"{rows // 1_000}k"
+
+
+class Accounts:
+    """Invented accounts and their counters, moved on one day at a time."""
+
+    def __init__(self, count: int, n_days: int = DAYS, seed: int = SEED):
+        rng = np.random.default_rng(seed)
+        self.n_days = n_days
+        self.rng = rng
+        self.count = count
+        self.sector = rng.choice(SECTORS, size=count, p=SECTOR_SHARES)
+        business = self.sector == "business"
+        self.followers = rng.lognormal(np.log(np.where(business, 3000, 1500)), 1.4).astype(int)
+        self.gain = self.followers * rng.uniform(0.0005, 0.003, count)
+        self.following = rng.lognormal(np.log(300), 1.0, count).astype(int)
+        self.posts = rng.integers(0, 5000, count)
+        self.posting = rng.lognormal(np.log(np.where(business, 1.0, 0.8)), 0.9)
+        self.dormant_from = np.where(rng.random(count) < 0.15, rng.integers(0, n_days, count),
+                                     n_days)
+        created = FIRST_DAY - pd.to_timedelta(rng.uniform(30, 6 * 365, count), unit="D")
+        self.created = created.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        self.ids = [str(19_000_000_000 + i) for i in range(count)]
+
+    def next_day(self, day: int) -> None:
+        self.followers += self.rng.poisson(self.gain)
+        self.followers -= self.rng.binomial(self.followers, 0.0004)
+        active = day < self.dormant_from
+        self.posts += self.rng.poisson(self.posting * active)
+
+    def sector_map(self, path: Path) -> None:
+        known = self.sector != "unknown"
+        pd.DataFrame({"platform": "twitter", "account_id": np.array(self.ids)[known],
+                      "sector": self.sector[known],
+                      "org_name": [f"Synthetic benchmark {i}" for i in np.flatnonzero(known)]}
+                     ).to_csv(path, index=False)
+
+
+def days(accounts: Accounts) -> Iterator[tuple[int, pd.Timestamp]]:
+    for day in range(accounts.n_days):
+        accounts.next_day(day)
+        yield day, FIRST_DAY + pd.Timedelta(days=day)
+
+
+def write_jsonl_archive(rows: int, folder: Path, n_days: int = DAYS) -> list[Path]:
+    """One gzip JSONL harvest per day, as `twarc2 users` writes them."""
+    accounts = Accounts(max(1, rows // n_days), n_days)
+    accounts.sector_map(folder / "sectors.csv")
+    prefixes = [f'{{"id":"{i}","username":"synthetic_bench_{n}","name":"Synthetic benchmark '
+                f'{n}","created_at":"{c}","public_metrics":{{"followers_count":'
+                for n, (i, c) in enumerate(zip(accounts.ids, accounts.created, strict=True))]
+    files = []
+    for _day, when in days(accounts):
+        users = [f'{p}{f},"following_count":{g},"tweet_count":{t},"listed_count":0}}}}'
+                 for p, f, g, t in zip(prefixes, accounts.followers.tolist(),
+                                       accounts.following.tolist(), accounts.posts.tolist(),
+                                       strict=True)]
+        path = folder / f"harvest-{when:%Y-%m-%d}.jsonl.gz"
+        with gzip.open(path, "wt", compresslevel=1) as out:
+            for start in range(0, len(users), PAGE):
+                retrieved = (when + pd.Timedelta(seconds=7 * start // PAGE)).isoformat()
+                out.write('{"data":[' + ",".join(users[start:start + PAGE])
+                          + '],"__twarc":{"version":"synthetic benchmark","retrieved_at":"'
+                          + retrieved + '","synthetic":true}}\n')
+        files.append(path)
+    return files
+
+
+def write_dataset_directly(rows: int, folder: Path, dataset: Path, n_days: int = DAYS
+                           ) -> None:
+    """The same archive written straight into a dataset (for 100M rows)."""
+    from adoption.snapshots.dataset import Manifest, PartitionWriter
+    from adoption.snapshots.table import conform
+
+    accounts = Accounts(max(1, rows // n_days), n_days)
+    accounts.sector_map(folder / "sectors.csv")
+    writer = PartitionWriter(dataset, "benchmark")
+    dataset.mkdir(parents=True)
+    for _day, when in days(accounts):
+        page = np.arange(accounts.count) // PAGE
+        writer.write(conform(pd.DataFrame({
+            "platform": "twitter", "account_id": accounts.ids,
+            "handle": [f"synthetic_bench_{n}" for n in range(accounts.count)],
+            "snapshot_at": when + pd.to_timedelta(7 * page, unit="s"),
+            "created_at": pd.to_datetime(accounts.created, utc=True),
+            "followers": accounts.followers, "following": accounts.following,
+            "posts": accounts.posts, "listed": 0, "synthetic": True,
+            "source_file": f"harvest-{when:%Y-%m-%d}.jsonl.gz", "source_line": page + 1})))
+    parts = writer.close()
+    Manifest(imports=[{"id": "benchmark", "at": pd.Timestamp.now(tz="UTC").isoformat(),
+                       "files": [], "options": {},
+                       "parts": [{"path": p.relative, "partition": p.partition,
+                                  "rows": p.rows} for p in parts]}]).write(dataset)
+
+
+# --- the plain DuckDB query: the yardstick ---
+
+PLAIN_SQL = """
+WITH snapshots AS (
+    SELECT d.platform, d.account_id, coalesce(m.sector, d.sector) AS sector,
+           d.snapshot_at, year(d.snapshot_at) AS year, d.followers, d.posts
+    FROM read_parquet({parts}, hive_partitioning = false) d
+    LEFT JOIN read_csv('{sector_map}', all_varchar = true) m USING (platform, account_id)
+),
+steps AS (
+    SELECT *,
+        epoch_us(snapshot_at) - lag(epoch_us(snapshot_at)) OVER account AS elapsed_us,
+        followers - lag(followers) OVER account AS follower_change,
+        posts - lag(posts) OVER account AS new_posts,
+        row_number() OVER (PARTITION BY platform, account_id, year
+                           ORDER BY snapshot_at DESC) AS from_last
+    FROM snapshots
+    WINDOW account AS (PARTITION BY platform, account_id ORDER BY snapshot_at)
+),
+account_years AS (
+    SELECT platform, account_id, year,
+        any_value(sector) FILTER (WHERE from_last = 1) AS sector,
+        any_value(followers) FILTER (WHERE from_last = 1) AS followers,
+        sum(follower_change) * (30 / (sum(elapsed_us) FILTER (
+            WHERE follower_change IS NOT NULL) / 86400000000)) AS followers_per_30d,
+        sum(new_posts) / (sum(elapsed_us) FILTER (
+            WHERE new_posts IS NOT NULL) / 86400000000) AS posts_per_day,
+        sum(new_posts) <= 0 AS dormant
+    FROM steps GROUP BY ALL
+)
+SELECT platform, year, sector, count(*) AS account_years,
+       median(followers) AS followers, median(followers_per_30d) AS followers_per_30d,
+       median(posts_per_day) AS posts_per_day, avg(dormant::INTEGER) AS dormant
+FROM account_years WHERE sector <> 'unknown'
+GROUP BY ALL ORDER BY ALL
+"""
+
+
+def plain_query(dataset: Path, sector_map: Path, memory_limit: str | None = None
+                ) -> pd.DataFrame:
+    """Medians per platform, year and sector in one DuckDB query, nothing else."""
+    import duckdb
+
+    from adoption.snapshots import SnapshotDataset
+
+    parts = "[" + ", ".join(f"'{p}'" for p in SnapshotDataset(dataset).part_paths()) + "]"
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    if memory_limit:
+        con.execute("SET memory_limit = $limit", {"limit": memory_limit})
+    try:
+        return con.sql(PLAIN_SQL.format(parts=parts, sector_map=sector_map)).to_df()
+    finally:
+        con.close()
+
+
+# --- the measured steps, each in a child process ---
+
+def peak_mb(*, children: int = 0) -> float:
+    """This process's peak RSS in MB, plus `children` times its largest child's."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + children * child) / 1024  # Linux reports kilobytes
+
+
+def step_import(folder: Path, dataset: Path) -> dict:
+    from adoption.snapshots import import_snapshots
+
+    files = sorted(folder.glob("harvest-*.jsonl.gz"))
+    start = time.perf_counter()
+    report = import_snapshots(files, dataset, sector_map=folder / "sectors.csv")
+    return {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(),
+            "rows_added": report.rows_added,
+            "input_mb": sum(f.stat().st_size for f in files) / 1e6}
+
+
+def step_summary(dataset: Path, engine: str, resamples: int, memory_limit: str | None
+                 ) -> dict:
+    from adoption.snapshots import summarise
+
+    if engine != "dask":
+        start = time.perf_counter()
+        result = summarise(dataset, engine=engine, n_resamples=resamples,
+                           memory_limit=memory_limit)
+        seconds = time.perf_counter() - start
+        return {"seconds": seconds, "peak_mb": peak_mb(), **_parts(result)}
+    from adoption.snapshots.engines.in_dask import dask_client
+
+    with dask_client(local_workers=DASK_WORKERS) as client:
+        start = time.perf_counter()  # the cluster's start-up is not the computation's
+        result = summarise(dataset, client=client, n_resamples=resamples)
+        seconds = time.perf_counter() - start
+    return {"seconds": seconds, "peak_mb": peak_mb(children=DASK_WORKERS), **_parts(result)}
+
+
+def _parts(result) -> dict:
+    return {"engine_seconds": result.seconds["accounts"] + result.seconds["account_years"],
+            "stats_seconds": result.seconds["summary"] + result.seconds["comparisons"],
+            "account_years": len(result.account_years)}
+
+
+def step_plain(dataset: Path, sector_map: Path, memory_limit: str | None) -> dict:
+    start = time.perf_counter()
+    result = plain_query(dataset, sector_map, memory_limit)
+    return {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(), "groups": len(result)}
+
+
+def run_child(*arguments: str) -> dict:
+    """Run one step in a fresh Python; its last stdout line is its JSON result."""
+    done = subprocess.run([sys.executable, __file__, "--step", *arguments],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "no message"
+        print(done.stderr[-3000:], file=sys.stderr)
+        raise StepFailed(last)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+class StepFailed(RuntimeError):
+    """A measured step that did not finish (its error's last line): a result too."""
+
+
+# --- the whole run ---
+
+def prepare(rows: int, root: Path, n_days: int = DAYS) -> tuple[Path, Path, dict | None]:
+    """The archive of `rows` rows under root (reused if there), its dataset, and the
+    import's measure (None when the dataset was written directly)."""
+    folder = root / label(rows)
+    dataset = folder / "dataset"
+    done = folder / "measure.json"
+    if done.exists():
+        return folder, dataset, json.loads(done.read_text()) or None
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    start = time.perf_counter()
+    measure = None
+    if rows > MAX_JSONL_ROWS:
+        write_dataset_directly(rows, folder, dataset, n_days)
+    else:
+        write_jsonl_archive(rows, folder, n_days)
+        print(f"  {label(rows)}: archive written in {time.perf_counter() - start:.0f} s",
+              file=sys.stderr)
+        measure = run_child("import", str(folder), str(dataset))
+        for harvest in folder.glob("harvest-*.jsonl.gz"):
+            harvest.unlink()  # the dataset is what the summaries read
+    done.write_text(json.dumps(measure or {}))
+    return folder, dataset, measure
+
+
+def machine() -> str:
+    import dask
+    import duckdb
+    import pyarrow
+
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{os.cpu_count()} cores, {memory:.0f} GB RAM, {platform.system()} "
+            f"{platform.machine()}, Python {platform.python_version()}, pandas "
+            f"{pd.__version__}, DuckDB {duckdb.__version__}, Dask {dask.__version__}, "
+            f"pyarrow {pyarrow.__version__}")
+
+
+def benchmark(sizes: list[int], engines: list[str], root: Path, resamples: int,
+              n_days: int = DAYS, memory_limit: str | None = None) -> list[dict]:
+    """Every step for every size; `memory_limit` caps DuckDB (ours and the plain query)."""
+    results = []
+    limit = memory_limit or ""
+    for rows in sizes:
+        folder, dataset, imported = prepare(rows, root, n_days)
+        if imported:
+            results.append({"rows": rows, "step": "import (JSONL)", "engine": "-", **imported})
+        plain = run_child("plain", str(dataset), str(folder / "sectors.csv"), limit)
+        results.append({"rows": rows, "step": "plain DuckDB query", "engine": "duckdb",
+                        **plain, "plain_seconds": plain["seconds"]})
+        for engine in engines:
+            if engine == "pandas" and rows > MAX_PANDAS_ROWS:
+                print(f"  {label(rows)}: pandas skipped (it would need about "
+                      f"{rows * 800 // 10**9} GB)", file=sys.stderr)
+                continue
+            try:
+                measure = run_child("summary", str(dataset), engine, str(resamples), limit)
+            except StepFailed as failure:
+                results.append({"rows": rows, "step": "summary", "engine": engine,
+                                "failed": str(failure)})
+                continue
+            results.append({"rows": rows, "step": "summary", "engine": engine, **measure,
+                            "plain_seconds": plain["seconds"]})
+        print(f"  {label(rows)}: done", file=sys.stderr)
+    return results
+
+
+def table(results: list[dict]) -> str:
+    """The figures as a Markdown table. 'engine' is the engine's part of a summary
+    (the account-years: the aggregation the plain query does); 'statistics' the
+    bootstrap intervals, tests and their libraries' loading, which it does not do."""
+    lines = ["| rows | step | engine | seconds | engine / statistics s | peak RSS MB "
+             "| x plain: whole | x plain: engine part | growth vs previous size |",
+             "|---:|---|---|---:|---|---:|---:|---:|---:|"]
+    previous: dict[tuple[str, str], dict] = {}
+    for r in results:
+        if "failed" in r:
+            lines.append(f"| {label(r['rows'])} | {r['step']} | {r['engine']} | failed: "
+                         f"{r['failed'][:120]} | | | | | |")
+            continue
+        plain = r.get("plain_seconds")
+        split = (f"{r['engine_seconds']:.1f} / {r['stats_seconds']:.1f}"
+                 if "engine_seconds" in r else "")
+        whole = f"{r['seconds'] / plain:.2f}" if plain else ""
+        engine_part = (f"{r['engine_seconds'] / plain:.2f}"
+                       if plain and "engine_seconds" in r else "")
+        key = (r["step"], r["engine"])
+        growth = (f"x{r['seconds'] / previous[key]['seconds']:.1f} for "
+                  f"x{r['rows'] / previous[key]['rows']:.0f} rows" if key in previous else "")
+        bound = "<= " if r["engine"] == "dask" else ""
+        lines.append(f"| {label(r['rows'])} | {r['step']} | {r['engine']} | {r['seconds']:.1f} "
+                     f"| {split} | {bound}{r['peak_mb']:.0f} | {whole} | {engine_part} "
+                     f"| {growth} |")
+        previous[key] = r
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", nargs="+", default=["1M", "10M"],
+                        help="rows per archive, e.g. 10k 1M 10M (default: 1M 10M)")
+    parser.add_argument("--huge", action="store_true", help="also 100M rows (about 1 hour)")
+    parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
+    parser.add_argument("--resamples", type=int, default=2000)
+    parser.add_argument("--memory-limit", metavar="SIZE",
+                        help="cap DuckDB's memory, ours and the plain query's, e.g. 2GB "
+                             "(default: DuckDB's own, 80%% of RAM)")
+    parser.add_argument("--days", type=int, default=DAYS,
+                        help=f"daily harvests from 2013-01-01 (default {DAYS})")
+    parser.add_argument("--data", type=Path, help="keep the generated data here (reused)")
+    parser.add_argument("--results", type=Path, help="also write the figures as JSON")
+    parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)  # a child's work
+    args = parser.parse_args(argv)
+    if args.step:
+        return _child(args.step)
+    sizes = [parse_size(s) for s in args.sizes] + ([100_000_000] if args.huge else [])
+    root = args.data or Path(tempfile.mkdtemp(prefix="adoption-benchmark-"))
+    try:
+        results = benchmark(sizes, args.engines, root, args.resamples, args.days,
+                            args.memory_limit)
+    finally:
+        if args.data is None:
+            shutil.rmtree(root, ignore_errors=True)
+    print(f"machine: {machine()}\n")
+    print(table(results))
+    if args.results:
+        args.results.write_text(json.dumps({"machine": machine(), "results": results},
+                                           indent=1))
+    return 0
+
+
+def _child(step: list[str]) -> int:
+    name, *arguments = step
+    if name == "import":
+        result = step_import(Path(arguments[0]), Path(arguments[1]))
+    elif name == "summary":
+        result = step_summary(Path(arguments[0]), arguments[1], int(arguments[2]),
+                              arguments[3] or None)
+    else:
+        result = step_plain(Path(arguments[0]), Path(arguments[1]), arguments[2] or None)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,244 @@
+"""A snapshot archive too large for memory: a partitioned Parquet dataset.
+
+    DIR/
+      _adoption_dataset.json                          the manifest (the source of truth)
+      platform=twitter/month=2014-01/part-<import>-<n>.parquet
+      platform=twitter/month=2014-02/part-<import>-<n>.parquet
+      sector_maps/<sha256>.csv                        the sector map given last
+
+Every part file holds rows of the snapshot table, all its columns, for one
+platform and one calendar month (UTC) of `snapshot_at`: any part can be read
+alone, and the layout is the usual "hive" one that DuckDB, Dask, Spark or
+Polars understand. Because the key (platform, account, snapshot time) lies in
+one partition, two reads of one snapshot can only meet in the same partition:
+the checks an import makes on the dataset only scan the partitions it touches.
+
+The manifest lists the imports (each file's name, SHA-256 and rows; the parts
+it added) and the stored sector map. Readers read only the parts it lists, so
+a part written by an import that did not finish is never read.
+
+Writing it: `adoption.snapshots.importer` (`import_snapshots`, behind
+`adoption snapshots import --dataset DIR`). Reading it: `SnapshotDataset`
+below, `load_snapshots(DIR)` for a dataset that fits in memory, and
+`adoption.snapshots.summarise(DIR)` for any size.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+import numpy as np
+import pandas as pd
+
+from adoption.problems import fail
+from adoption.snapshots.table import DTYPES, conform, sort_table, write_atomically
+
+if TYPE_CHECKING:
+    from adoption.snapshots.importer import ImportReport
+
+MANIFEST_NAME = "_adoption_dataset.json"
+FORMAT_NAME = "adoption snapshot dataset"
+FORMAT_VERSION = 1
+MAX_OPEN_PARTS = 32  # part files open for writing at once, during one import
+
+
+def arrow_schema():
+    """The Parquet schema of every part: the snapshot table's columns and dtypes."""
+    import pyarrow as pa
+
+    return pa.Schema.from_pandas(conform(pd.DataFrame()), preserve_index=False)
+
+
+
+# --- the manifest ---
+
+@dataclass
+class Manifest:
+    """What the dataset holds: its imports (files, hashes, parts) and its sector map."""
+
+    imports: list[dict] = field(default_factory=list)
+    sector_map: dict | None = None
+
+    @classmethod
+    def read(cls, root: Path) -> Manifest:
+        path = root / MANIFEST_NAME
+        if not path.exists():
+            return cls()
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise fail(path, f"is not a readable dataset manifest ({error})",
+                       expected="the JSON file written by adoption snapshots import") from None
+        if data.get("format") != FORMAT_NAME or data.get("version") != FORMAT_VERSION:
+            raise fail(path, f"is not an {FORMAT_NAME} of version {FORMAT_VERSION}",
+                       expected="a dataset written by this version of adoption")
+        return cls(data.get("imports", []), data.get("sector_map"))
+
+    def write(self, root: Path) -> None:
+        text = json.dumps({"format": FORMAT_NAME, "version": FORMAT_VERSION,
+                           "layout": "platform=PLATFORM/month=YYYY-MM/part-IMPORT-N.parquet",
+                           "columns": DTYPES, "imports": self.imports,
+                           "sector_map": self.sector_map}, indent=1, ensure_ascii=False)
+        write_atomically(root / MANIFEST_NAME,
+                         lambda aside: aside.write_text(text + "\n", encoding="utf-8"))
+
+    def parts(self) -> list[dict]:
+        """Every committed part: {'path' (relative to the dataset), 'partition', 'rows'}."""
+        return [part for entry in self.imports for part in entry["parts"]]
+
+    def known_files(self) -> dict[str, dict]:
+        """sha256 -> the imported file's record (name, import id, time)."""
+        return {f["sha256"]: {**f, "import": entry["id"], "at": entry["at"]}
+                for entry in self.imports for f in entry["files"]}
+
+
+class SnapshotDataset:
+    """A snapshot dataset folder (see the module's docstring). Cheap to create: it
+    reads the manifest when asked."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    def __repr__(self) -> str:
+        return f"SnapshotDataset({str(self.path)!r})"
+
+    @staticmethod
+    def is_dataset(path: str | Path) -> bool:
+        """True for a folder holding a dataset manifest."""
+        return (Path(path) / MANIFEST_NAME).is_file()
+
+    def manifest(self) -> Manifest:
+        return Manifest.read(self.path)
+
+    def part_paths(self) -> list[Path]:
+        """The committed part files, absolute, in import order."""
+        return [(self.path / part["path"]).resolve() for part in self.manifest().parts()]
+
+    def rows(self) -> int:
+        return sum(part["rows"] for part in self.manifest().parts())
+
+    def partitions(self) -> list[str]:
+        """'platform=twitter/month=2014-01', ... in order."""
+        return sorted({part["partition"] for part in self.manifest().parts()})
+
+    def imported_files(self) -> pd.DataFrame:
+        """One row per imported file: name, sha256, bytes, rows read, import id and time."""
+        known = self.manifest().known_files().values()
+        columns = ["name", "sha256", "bytes", "rows", "import", "at"]
+        return pd.DataFrame([{c: f.get(c) for c in columns} for f in known], columns=columns)
+
+    def sector_map_path(self) -> Path | None:
+        stored = self.manifest().sector_map
+        return None if stored is None else self.path / stored["path"]
+
+    def to_pandas(self) -> pd.DataFrame:
+        """Every row, as the snapshot table (sector map not applied): for datasets that
+        fit in memory. Larger ones: `adoption.snapshots.summarise`."""
+        parts = self.part_paths()
+        if not parts:
+            return conform(pd.DataFrame())
+        import pyarrow.dataset as ds
+
+        table = ds.dataset([str(p) for p in parts], format="parquet",
+                           partitioning=None).to_table()
+        return sort_table(conform(table.to_pandas()))
+
+    def import_files(self, files: Iterable[str | Path], **options: object) -> ImportReport:
+        """`importer.import_snapshots(files, self.path, **options)`."""
+        from adoption.snapshots.importer import import_snapshots
+
+        return import_snapshots(files, self.path, **options)  # type: ignore[arg-type]
+
+
+# --- writing parts ---
+
+@dataclass
+class StagedPart:
+    """A part file written by an import: its partition folder, name and rows."""
+
+    partition: str
+    name: str
+    rows: int = 0
+
+    @property
+    def relative(self) -> str:
+        return f"{self.partition}/{self.name}"
+
+
+
+class PartitionWriter:
+    """Batches of snapshot rows -> Parquet parts, one per platform and month.
+
+    Each batch's rows for a partition become one row group of that partition's
+    part, so memory holds one batch, whatever the size of the files. At most
+    `max_open` parts are open at once: the least recently used is closed and its
+    partition gets a new part if more rows come.
+    """
+
+    def __init__(self, folder: Path, import_id: str, max_open: int = MAX_OPEN_PARTS):
+        self.folder = folder
+        self.import_id = import_id
+        self.max_open = max_open
+        self.schema = arrow_schema()
+        self._open: OrderedDict[str, tuple[StagedPart, object]] = OrderedDict()
+        self._parts: list[StagedPart] = []
+
+    def write(self, batch: pd.DataFrame) -> None:
+        import pyarrow as pa
+
+        table = pa.Table.from_pandas(batch, schema=self.schema, preserve_index=False)
+        for name, positions in partition_positions(batch).items():
+            part, writer = self._writer(name)
+            whole = len(positions) == len(batch)
+            writer.write_table(table if whole else table.take(pa.array(positions)))
+            part.rows += len(positions)
+
+    def _writer(self, partition: str) -> tuple[StagedPart, object]:
+        import pyarrow.parquet as pq
+
+        if partition in self._open:
+            self._open.move_to_end(partition)
+            return self._open[partition]
+        if len(self._open) >= self.max_open:
+            _, (_, oldest) = self._open.popitem(last=False)
+            oldest.close()
+        part = StagedPart(partition, f"part-{self.import_id}-{len(self._parts) + 1:05d}.parquet")
+        path = self.folder / part.relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._parts.append(part)
+        self._open[partition] = (part, pq.ParquetWriter(path, self.schema, compression="zstd"))
+        return self._open[partition]
+
+    def close(self) -> list[StagedPart]:
+        for _, writer in self._open.values():
+            writer.close()
+        self._open.clear()
+        return [part for part in self._parts if part.rows]
+
+
+def partition_positions(batch: pd.DataFrame) -> dict[str, np.ndarray]:
+    """'platform=twitter/month=2014-01' -> the positions of its rows in the batch."""
+    platforms, names = pd.factorize(batch["platform"])
+    when = batch["snapshot_at"]
+    months = (when.dt.year * 12 + when.dt.month - 1).to_numpy()
+    keys = platforms * 1_000_000 + months  # one number per (platform, month)
+    if (keys == keys[0]).all():  # a harvest file: one platform, one month
+        groups = {keys[0]: np.arange(len(keys))}
+    else:
+        order = np.argsort(keys, kind="stable")
+        starts = np.flatnonzero(np.diff(keys[order], prepend=-1))
+        groups = dict(zip(keys[order][starts], np.split(order, starts[1:]), strict=True))
+    return {partition_name(names[key // 1_000_000], *divmod(int(key % 1_000_000), 12)):
+            positions for key, positions in groups.items()}
+
+
+def partition_name(platform: str, year: int, month0: int) -> str:
+    """Hive-style, with the platform escaped as in a URL (it names a folder).
+    `month0` counts from 0 (January)."""
+    return f"platform={quote(platform, safe='')}/month={year:04d}-{month0 + 1:02d}"

@@ -1,0 +1,102 @@
+"""Where the activity metrics are computed: pandas, DuckDB or Dask, with equal results.
+
+An engine answers two questions about a snapshot table, however large it is:
+
+    accounts()    each distinct (platform, account_id, handle, sector) with its number
+                  of rows and first snapshot: what a sector map is matched against,
+                  and what the unmapped note counts
+    year_sums()   `activity.account_year_sums`: exact integers per account and year,
+                  with the sector and levels of the year's last snapshot
+
+Everything after that (the sector map's assignment, which is per account and
+so applies to account-years as it would to every row; days and rates; medians,
+bootstrap intervals, tests) runs in pandas on their answers
+(`adoption.snapshots.summary`), which are small (one row per account and
+year). So the engines share one definition of every floating-point step and
+cannot drift apart; what each engine does is exact.
+
+- `pandas` reads the whole table into memory and runs `activity.account_year_sums`,
+  the definition itself: for small inputs (the default for files).
+- `duckdb` reads the Parquet parts out of core and runs the same definition
+  written in SQL (`in_duckdb.YEAR_SUMS_SQL`): for datasets on one machine (the
+  default for a dataset).
+- `dask` reads the parts by partition, shuffles them so each account's rows are
+  together, then runs the pandas definition on each partition: for datasets
+  beyond one machine (`dask.distributed`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pandas as pd
+
+ENGINES = ("pandas", "duckdb", "dask")
+ACCOUNT_COLUMNS = ["platform", "account_id", "handle", "sector"]
+ACCOUNTS_DTYPES = {"platform": "string", "account_id": "string", "handle": "string",
+                   "sector": "string", "rows": "int64", "first_seen": "datetime64[us, UTC]"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A snapshot table to compute on: Parquet parts (a dataset's), or a DataFrame
+    already in memory. `label` names it in messages."""
+
+    parts: tuple[Path, ...] = ()
+    frame: pd.DataFrame | None = None
+    label: str = "the snapshots"
+
+    @classmethod
+    def of(cls, data: Source | pd.DataFrame | Sequence[str | Path]) -> Source:
+        if isinstance(data, Source):
+            return data
+        if isinstance(data, pd.DataFrame):
+            return cls(frame=data)
+        return cls(parts=tuple(Path(p).resolve() for p in data))
+
+
+class Engine(Protocol):
+    name: str
+
+    def accounts(self, provenance: bool = False) -> pd.DataFrame: ...
+
+    def year_sums(self) -> pd.DataFrame: ...
+
+    def close(self) -> None: ...
+
+
+def make_engine(name: str, source: Source, *, client: object = None, threads: int | None = None,
+                memory_limit: str | None = None) -> Engine:
+    """The engine called `name` on `source`. `client`: a dask.distributed Client
+    (Dask only); `threads`, `memory_limit` (e.g. '2GB'): DuckDB's settings."""
+    if name == "pandas":
+        from adoption.snapshots.engines.in_pandas import PandasEngine
+
+        return PandasEngine(source)
+    if name == "duckdb":
+        from adoption.snapshots.engines.in_duckdb import DuckDBEngine
+
+        return DuckDBEngine(source, threads=threads, memory_limit=memory_limit)
+    if name == "dask":
+        from adoption.snapshots.engines.in_dask import DaskEngine
+
+        return DaskEngine(source, client=client)
+    raise ValueError(f"engine {name!r}: expected one of {', '.join(ENGINES)}")
+
+
+def tidy_accounts(accounts: pd.DataFrame) -> pd.DataFrame:
+    """An engine's accounts in one order and dtypes (provenance columns kept)."""
+    extra = [c for c in accounts.columns if c not in ACCOUNTS_DTYPES]
+    tidy = accounts[[*ACCOUNTS_DTYPES, *extra]].astype(ACCOUNTS_DTYPES)
+    return tidy.sort_values(ACCOUNT_COLUMNS, ignore_index=True)
+
+
+def tidy_sums(sums: pd.DataFrame) -> pd.DataFrame:
+    """An engine's year sums in one order and dtypes, to compare engines."""
+    from adoption.snapshots.activity import ACCOUNT_YEAR, SUM_DTYPES
+
+    return (sums[list(SUM_DTYPES)].astype(SUM_DTYPES)
+            .sort_values(ACCOUNT_YEAR, ignore_index=True))

@@ -1,0 +1,364 @@
+"""Archived files -> a snapshot dataset: `import_snapshots`, behind
+`adoption snapshots import FILE... --dataset DIR`.
+
+How an import keeps its promises:
+
+- bounded memory: each file is streamed (`adoption.snapshots.stream`) in
+  batches of `batch_rows` rows, each batch split by partition and written as
+  Parquet row groups (`dataset.PartitionWriter`); no file is ever held whole;
+- all or nothing: parts are written in a hidden staging folder inside DIR; on
+  any problem it is deleted and the dataset is as it was. On success the parts
+  are moved into their partitions, then the manifest is replaced in one atomic
+  step (the commit). Readers read only the parts the manifest lists, so a crash
+  between the two leaves unlisted parts that nobody reads and the next import
+  deletes;
+- append-only: an import only adds part files, under new names; it never
+  rewrites a committed one;
+- resumable: the manifest records each imported file's SHA-256; a file whose
+  content is already in the dataset is skipped, whatever its name now;
+- the rules of `load_snapshots` for a snapshot read twice, checked on the
+  dataset with DuckDB at the end (`adoption.snapshots.repeats`);
+- the sector map, when one is given or stored, checked against every account.
+
+One import at a time: a lock file (`.import.lock`) refuses a second one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import socket
+import time
+import uuid
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from adoption.problems import DataError, Problem, fail, problem
+from adoption.snapshots.dataset import (
+    Manifest,
+    PartitionWriter,
+    SnapshotDataset,
+    StagedPart,
+)
+from adoption.snapshots.formats import ImportOptions
+from adoption.snapshots.repeats import IMPORT_MEMORY_LIMIT, settle_repeats
+from adoption.snapshots.stream import DEFAULT_BATCH_ROWS, BatchCounter, FileStream
+from adoption.snapshots.table import SnapshotWarning, write_atomically
+
+LOCK_NAME = ".import.lock"
+STAGING_PREFIX = ".import-"
+MAX_PROBLEMS = 1000  # beyond this, reading stops: nothing will be written anyway
+
+
+@dataclass
+class ImportedFile:
+    """A file read by this import: its SHA-256 (recorded in the manifest), size, rows read."""
+
+    path: Path
+    sha256: str
+    bytes: int
+    rows: int = 0
+
+
+@dataclass
+class SkippedFile:
+    """A file not read, and why (its content is already in the dataset)."""
+
+    path: Path
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    """What an import did. `counter` shows the memory bound held (rows at once)."""
+
+    dataset: Path
+    imported: list[ImportedFile] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
+    parts: list[StagedPart] = field(default_factory=list)
+    repeats: int = 0
+    counter: BatchCounter = field(default_factory=BatchCounter)
+    sector_map: str | None = None
+
+    @property
+    def rows_added(self) -> int:
+        return sum(part.rows for part in self.parts)
+
+    def describe(self) -> str:
+        """One line for the command line."""
+        files = len(self.imported)
+        if not files and not self.sector_map:
+            return (f"{self.dataset}: nothing new to import ({len(self.skipped)} file(s) "
+                    "already imported)")
+        text = (f"{self.dataset}: imported {files} file{'s' if files != 1 else ''}, "
+                f"{self.rows_added} snapshots added in "
+                f"{len({p.partition for p in self.parts})} partition(s)")
+        if self.repeats:
+            text += f" ({self.repeats} repeated reads kept once)"
+        if self.skipped:
+            text += f"; skipped {len(self.skipped)} already imported"
+        if self.sector_map:
+            text += f"; sector map {self.sector_map} stored"
+        return text
+
+
+def import_snapshots(
+    files: Iterable[str | Path],
+    dataset: str | Path,
+    *,
+    snapshot_at: object = None,
+    sector_map: str | Path | None = None,
+    skip_bad_lines: bool = False,
+    server: str | None = None,
+    now: object = None,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+    progress: bool | None = False,
+) -> ImportReport:
+    """Stream archived files into the dataset at `dataset` (created if absent).
+
+    The options are `load_snapshots`'s. `sector_map` is checked against every
+    account of the dataset and stored in it (the latest given is the one the
+    summaries use). `progress`: a progress bar on stderr (None: only on a
+    terminal). Raises DataError, listing the problems, with the dataset left
+    exactly as it was.
+    """
+    from adoption.snapshots.load import parse_time
+    from adoption.snapshots.sectors import read_sector_map
+
+    root = Path(dataset)
+    if not root.parent.is_dir():
+        raise fail(root, f"folder {str(root.parent)!r} does not exist",
+                   expected="a dataset folder inside an existing folder")
+    options = ImportOptions(parse_time(snapshot_at, "snapshot_at"), server)
+    present = parse_time(now, "now") or pd.Timestamp.now(tz="UTC")
+    new_map = read_sector_map(sector_map) if sector_map is not None else None
+    with _dataset_folder(root), _import_lock(root):
+        manifest = Manifest.read(root)
+        _remove_leftovers(root, manifest)
+        report = ImportReport(root)
+        todo = _plan(files, manifest, report)
+        if not todo and new_map is None:
+            return report
+        staging = root / f"{STAGING_PREFIX}{_import_id()}"
+        try:
+            _stream_files(todo, staging, report, options, present, batch_rows,
+                          skip_bad_lines, progress)
+            settle_repeats(root, manifest, staging, report)
+            _check_sectors(root, manifest, staging, report, new_map, sector_map)
+            _commit(root, manifest, staging, report, new_map, sector_map, options,
+                    skip_bad_lines)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return report
+
+
+@contextlib.contextmanager
+def _dataset_folder(root: Path) -> Iterator[None]:
+    """The dataset folder, created if absent, and removed again if the import that
+    created it fails: a failed import leaves things as they were."""
+    created = not root.exists()
+    root.mkdir(exist_ok=True)
+    try:
+        yield
+    except BaseException:
+        if created:
+            shutil.rmtree(root, ignore_errors=True)
+        raise
+
+
+def _import_id() -> str:
+    """Sortable by time, unique: 20240131T120000Z-1a2b3c."""
+    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + uuid.uuid4().hex[:6]
+
+
+@contextlib.contextmanager
+def _import_lock(root: Path) -> Iterator[None]:
+    """Refuse a second import into the same dataset while one runs; a lock left by a
+    process that no longer runs (on this machine) is taken over."""
+    lock = root / LOCK_NAME
+    descriptor = _take_lock(lock)
+    if descriptor is None and _stale(lock):
+        lock.unlink(missing_ok=True)
+        descriptor = _take_lock(lock)
+    if descriptor is None:
+        holder = lock.read_text(encoding="utf-8", errors="replace").strip()
+        raise fail(root, f"another import into this dataset is running ({holder})",
+                   expected=f"one import at a time; delete {lock} if none runs")
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(f"{socket.gethostname()} {os.getpid()}\n")
+    try:
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _take_lock(lock: Path) -> int | None:
+    """The lock file, created if no one holds it (atomically), else None."""
+    try:
+        return os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return None
+
+
+def _stale(lock: Path) -> bool:
+    """True when the lock's process has gone (on this machine) or the lock is unreadable."""
+    try:
+        host, pid = lock.read_text(encoding="utf-8").split()
+    except (OSError, ValueError):
+        return True
+    if host != socket.gethostname():
+        return False  # another machine's: cannot tell, so respect it
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, ValueError):
+        return False
+    return False
+
+
+def _remove_leftovers(root: Path, manifest: Manifest) -> None:
+    """Staging folders and unlisted parts left by an import that crashed."""
+    for staging in root.glob(f"{STAGING_PREFIX}*"):
+        shutil.rmtree(staging, ignore_errors=True)
+    listed = {part["path"] for part in manifest.parts()}
+    for part in root.glob("platform=*/month=*/part-*.parquet"):
+        if part.relative_to(root).as_posix() not in listed:
+            part.unlink()
+
+
+def sha256_of(path: Path) -> str:
+    """The file's SHA-256, read in chunks."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _plan(files: Iterable[str | Path], manifest: Manifest, report: ImportReport
+          ) -> list[ImportedFile]:
+    """The files to read: not already in the dataset, nor twice in this import."""
+    known = manifest.known_files()
+    seen: dict[str, Path] = {}
+    todo, problems = [], []
+    for name in files:
+        path = Path(name)
+        if not path.is_file():
+            what = "is a folder, not a file" if path.is_dir() else "file not found"
+            problems.append(problem(path, what, expected="an archived data file"))
+            continue
+        digest = sha256_of(path)
+        if digest in known:
+            earlier = known[digest]
+            report.skipped.append(SkippedFile(path, f"already imported as {earlier['name']} "
+                                                    f"on {earlier['at']}"))
+        elif digest in seen:
+            report.skipped.append(SkippedFile(path, f"same content as {seen[digest]}"))
+        else:
+            seen[digest] = path
+            todo.append(ImportedFile(path, digest, path.stat().st_size))
+    if problems:
+        raise DataError(problems)
+    return todo
+
+
+def _stream_files(todo: list[ImportedFile], staging: Path, report: ImportReport,
+                  options: ImportOptions, now: pd.Timestamp, batch_rows: int,
+                  skip_bad_lines: bool, progress: bool | None) -> None:
+    """Read every file in batches into staged parts. Raises DataError on any problem."""
+    from tqdm import tqdm
+
+    writer = PartitionWriter(staging, staging.name.removeprefix(STAGING_PREFIX))
+    problems: list[Problem] = []
+    total = sum(entry.bytes for entry in todo)
+    with tqdm(total=total, unit="B", unit_scale=True, desc="importing", leave=False,
+              disable=None if progress is None else not progress) as bar:
+        done = 0
+        for entry in todo:
+            stream = FileStream(entry.path, options, now, batch_rows, skip_bad_lines,
+                                counter=report.counter,
+                                on_progress=lambda at, base=done: bar.update(base + at - bar.n))
+            for batch in stream.batches():
+                entry.rows += len(batch)
+                if not problems and not stream.problems:
+                    writer.write(batch)
+                if len(problems) + len(stream.problems) >= MAX_PROBLEMS:
+                    break
+            problems += stream.problems
+            done += entry.bytes
+            bar.update(done - bar.n)
+            if len(problems) >= MAX_PROBLEMS:
+                problems.append(problem(entry.path, f"stopped after {len(problems)} problems",
+                                        expected="fewer problems: fix these and run again"))
+                break
+    report.parts = writer.close()
+    if problems:
+        raise DataError(problems)
+    report.imported = todo
+
+
+def _check_sectors(root: Path, manifest: Manifest, staging: Path, report: ImportReport,
+                   new_map: pd.DataFrame | None, map_path: str | Path | None) -> None:
+    """The sector map (given now, else the stored one) against every account of the
+    dataset with this import's rows: the errors and warnings of `apply_sector_map`."""
+    from adoption.snapshots.engines.in_duckdb import DuckDBEngine
+    from adoption.snapshots.sectors import account_sectors, read_sector_map
+
+    stored = SnapshotDataset(root).sector_map_path()
+    sector_map = new_map if new_map is not None else (
+        read_sector_map(stored) if stored is not None else None)
+    if sector_map is None:
+        return
+    files = [root / part["path"] for part in manifest.parts()]
+    files += [staging / part.relative for part in report.parts]
+    if not files:
+        return
+    with DuckDBEngine(files, memory_limit=IMPORT_MEMORY_LIMIT,
+                      temp_directory=staging / ".spill") as engine:
+        accounts = engine.accounts(provenance=True)
+    with warnings.catch_warnings():
+        if new_map is None:  # warned about when it was given
+            warnings.simplefilter("ignore", SnapshotWarning)
+        account_sectors(accounts, sector_map)
+
+
+def _commit(root: Path, manifest: Manifest, staging: Path, report: ImportReport,
+            new_map: pd.DataFrame | None, map_path: str | Path | None,
+            options: ImportOptions, skip_bad_lines: bool) -> None:
+    """Move the staged parts into place, then replace the manifest: the commit."""
+    import_id = staging.name.removeprefix(STAGING_PREFIX)
+    for part in report.parts:
+        target = root / part.relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / part.relative, target)
+    if new_map is not None and map_path is not None:
+        manifest.sector_map = _store_sector_map(root, Path(map_path))
+        report.sector_map = str(map_path)
+    if report.imported:
+        manifest.imports.append({
+            "id": import_id,
+            "at": pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "files": [{"name": str(f.path), "sha256": f.sha256, "bytes": f.bytes,
+                       "rows": f.rows} for f in report.imported],
+            "parts": [{"path": p.relative, "partition": p.partition, "rows": p.rows}
+                      for p in report.parts],
+            "options": {"snapshot_at": None if options.snapshot_at is None
+                        else options.snapshot_at.isoformat(),
+                        "server": options.server, "skip_bad_lines": skip_bad_lines},
+        })
+    manifest.write(root)
+
+
+def _store_sector_map(root: Path, source: Path) -> dict:
+    """A copy of the sector map inside the dataset, named by its content."""
+    digest = sha256_of(source)
+    target = root / "sector_maps" / f"{digest}.csv"
+    target.parent.mkdir(exist_ok=True)
+    if not target.exists():
+        write_atomically(target, lambda aside: shutil.copyfile(source, aside))
+    return {"path": target.relative_to(root).as_posix(), "sha256": digest,
+            "name": str(source)}

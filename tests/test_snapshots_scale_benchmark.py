@@ -1,0 +1,62 @@
+"""The scale benchmark runs (on a tiny archive), and its yardstick query computes what
+`summarise` computes: otherwise the ratios it prints would compare different work."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from adoption.snapshots import summarise
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "snapshots_scale.py"
+
+
+@pytest.fixture(scope="module")
+def benchmark():
+    spec = importlib.util.spec_from_file_location("snapshots_scale", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["snapshots_scale"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def small_run(benchmark, tmp_path_factory):
+    """A 10k-row run of the whole benchmark (400 daily harvests: two calendar years),
+    its data kept for the checks below."""
+    data = tmp_path_factory.mktemp("benchmark")
+    results = benchmark.benchmark([10_000], ["duckdb"], data, resamples=50, n_days=400)
+    return data / "10k", results
+
+
+def test_benchmark_measures_import_query_and_summary(benchmark, small_run):
+    _, results = small_run
+    assert [r["step"] for r in results] == ["import (JSONL)", "plain DuckDB query", "summary"]
+    assert results[0]["rows_added"] == 10_000 // 400 * 400 and results[0]["input_mb"] > 0
+    for measure in results:
+        assert measure["seconds"] > 0 and 50 < measure["peak_mb"] < 3000
+    printed = benchmark.table(results)
+    assert "| 10k | summary | duckdb |" in printed
+
+
+def test_plain_query_computes_the_same_medians(benchmark, small_run):
+    folder, _ = small_run
+    plain = benchmark.plain_query(folder / "dataset", folder / "sectors.csv")
+    ours = summarise(folder / "dataset", n_resamples=50).summary
+    medians = ours.pivot_table(index=["platform", "year", "sector"], columns="metric",
+                               values="value", aggfunc="first")
+    plain = plain.set_index(["platform", "year", "sector"])
+    assert len(plain) == len(medians) == 4  # 2 years x 2 sectors
+    for metric in ("followers", "followers_per_30d", "posts_per_day", "dormant"):
+        pd.testing.assert_series_equal(plain[metric].astype(float),
+                                       medians[metric].astype(float),
+                                       check_names=False, check_index_type=False, rtol=1e-12)
+
+
+def test_sizes_read_as_people_write_them(benchmark):
+    assert [benchmark.parse_size(s) for s in ("10k", "1M", "2.5M", "300")] == [
+        10_000, 1_000_000, 2_500_000, 300]
