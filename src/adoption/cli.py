@@ -101,18 +101,30 @@ def _add_compare(commands: argparse._SubParsersAction) -> None:
     command.add_argument("--data", type=Path, metavar="FILE",
                          help="published figures or survey file (default: the bundled "
                               "published figures)")
-    command.add_argument("--confidence", type=_confidence, default=0.95)
+    command.add_argument("--confidence", type=confidence_level, default=0.95)
     command.add_argument("--format", choices=("markdown", "csv", "json"), default="markdown")
     command.set_defaults(run=_run_compare)
 
 
-def _confidence(text: str) -> float:
+def confidence_level(text: str) -> float:
+    """An argparse type: a confidence level strictly between 0 and 1."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
     if not 0 < value < 1:
         raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1 (e.g. 0.95)")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not 1 or more")
     return value
 
 
@@ -139,7 +151,7 @@ def _add_report(commands: argparse._SubParsersAction) -> None:
                     "charts and an index. Reports whose inputs have not changed are skipped.")
     command.add_argument("--config", type=Path, default=Path("reports.toml"))
     command.add_argument("--out", type=Path, default=Path("reports"))
-    command.add_argument("--jobs", type=int, default=None,
+    command.add_argument("--jobs", type=positive_int, default=None,
                          help="reports built at once (default: the number of cores)")
     command.add_argument("--only", action="append", default=[], metavar="NAME",
                          help="build only this report (repeatable)")

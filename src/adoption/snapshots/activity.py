@@ -396,27 +396,13 @@ def _values(group: pd.DataFrame, sector: str, metric: str) -> np.ndarray:
 
 
 def _holm_by_platform(comparison: pd.DataFrame) -> pd.Series:
+    from adoption.stats import holm_adjust
+
     adjusted = pd.Series(np.nan, index=comparison.index)
     if comparison.empty:
         return adjusted
     for _, group in comparison.groupby("platform"):
         tested = group["p_value"].dropna()
         if len(tested):
-            adjusted[tested.index] = holm(tested.to_numpy())
-    return adjusted
-
-
-def holm(p_values: np.ndarray) -> np.ndarray:
-    """Holm's step-down adjusted p-values, computed as statsmodels'
-    `multipletests(p_values, method="holm")[1]` does, operation for operation (a test
-    checks they are equal): sorted p-values times m, m-1, ..., 1, their running
-    maximum, capped at 1. Written out because statsmodels runs a full garbage
-    collection on every call, which costs a tenth of a second once a large archive
-    has been summarised."""
-    order = np.argsort(p_values)
-    raw = p_values[order] * np.arange(len(p_values), 0, -1)
-    sorted_adjusted = np.maximum.accumulate(raw)
-    sorted_adjusted[sorted_adjusted > 1] = 1
-    adjusted = np.empty_like(sorted_adjusted)
-    adjusted[order] = sorted_adjusted
+            adjusted[tested.index] = holm_adjust(tested.to_numpy())
     return adjusted

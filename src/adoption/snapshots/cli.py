@@ -30,6 +30,7 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+from adoption.cli import confidence_level, positive_int
 from adoption.problems import fail
 
 EPILOG = """\
@@ -102,7 +103,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     command.add_argument("--skip-bad-lines", action="store_true",
                          help="keep the good lines of a JSONL file with bad (e.g. cut-short) "
                               "lines; the bad ones are reported as warnings")
-    command.add_argument("--batch-rows", type=_positive, default=None, metavar="N",
+    command.add_argument("--batch-rows", type=positive_int, default=None, metavar="N",
                          help="dataset import: rows held in memory at once "
                               "(default 50000)")
     command.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
@@ -127,15 +128,15 @@ def _register_summary(commands: argparse._SubParsersAction) -> None:
     cluster = command.add_mutually_exclusive_group()
     cluster.add_argument("--cluster", metavar="tcp://HOST:PORT",
                          help="the scheduler of a running dask.distributed cluster")
-    cluster.add_argument("--local-cluster", type=_positive, metavar="N",
+    cluster.add_argument("--local-cluster", type=positive_int, metavar="N",
                          help="start a Dask cluster of N worker processes on this machine")
     command.add_argument("--sector-map", type=Path, metavar="CSV",
                          help="the sector map (default: the one stored in the dataset)")
     command.add_argument("--snapshot-at", type=_time_argument, metavar="TIME",
                          help="for files without a retrieval time, as in import")
-    command.add_argument("--confidence", type=_confidence, default=0.95, metavar="LEVEL",
+    command.add_argument("--confidence", type=confidence_level, default=0.95, metavar="LEVEL",
                          help="of the intervals (default 0.95)")
-    command.add_argument("--resamples", type=_positive, default=2000, metavar="N",
+    command.add_argument("--resamples", type=positive_int, default=2000, metavar="N",
                          help="bootstrap resamples for the median intervals (default 2000)")
     command.add_argument("--seed", type=int, default=2009, help="the bootstrap's seed")
     command.add_argument("--memory-limit", metavar="SIZE",
@@ -149,26 +150,6 @@ def _register_summary(commands: argparse._SubParsersAction) -> None:
     command.add_argument("--comparisons", type=Path, metavar="FILE",
                          help="also write the nonprofit-business comparisons (Mann-Whitney)")
     command.set_defaults(run=run_summary, func=run_summary)
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not 1 or more")
-    return value
-
-
-def _confidence(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1 (e.g. 0.95)")
-    return value
 
 
 def _group_usage(group: argparse.ArgumentParser):
