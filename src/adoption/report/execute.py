@@ -154,12 +154,15 @@ def _source_cell_number(job: Job, executed_index: int | None) -> int | None:
 
 
 def _drop_run_metadata(notebook, job: Job) -> None:
-    """Timings and machine paths change on every run; a report's files must not."""
+    """Timings, machine paths and random ids change on every run; a report's files
+    must not."""
     notebook.metadata.pop("papermill", None)
     notebook.metadata["adoption"] = {"report": job.name, "parameters": job.parameters}
     for cell in notebook.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill gives it a random id
 
 
 def _quoted(names: list[str]) -> str:
