@@ -303,7 +303,8 @@ def caveats(table: pd.DataFrame, platform: str | Sequence[str], series: Iterable
     rows = _rows(table, platform, names)
     catalog = load_series_metadata()
     items = [text("synthetic", lang)] if rows["synthetic"].any() else []
-    items += [text("population_differs", lang)]
+    if len(names) > 1:
+        items.append(text("population_differs", lang))
     for name in names:
         info = series_info(name, catalog)
         designs = rows.loc[rows["series"] == name, "design"].astype(str).unique()
@@ -312,10 +313,13 @@ def caveats(table: pd.DataFrame, platform: str | Sequence[str], series: Iterable
                      f"{i18n.semicolon(lang)}{described}.")
     items += _missing_n_items(rows, lang, catalog)
     items += [i18n.capitalise(note) + "." for note in certainty_notes(rows, lang, catalog)]
-    items += [text("definitions_shift", lang)]
-    for _, row in rows[rows["note"].notna()].iterrows():
-        items.append(text("source_note", lang, label=series_info(row["series"], catalog)
-                          .short_label[lang], year=row["year"], note=row["note"]))
+    if (rows["certainty"].astype(str) != "computed").any():  # published figures
+        items.append(text("definitions_shift", lang))
+    noted = rows[rows["note"].notna()]
+    for (name, note), group in noted.groupby([noted["series"].astype(str), "note"], sort=True):
+        items.append(text("source_note", lang, label=series_info(name, catalog)
+                          .short_label[lang], year=i18n.year_list(group["year"].unique(), lang),
+                          note=note))
     return Markdown("\n".join(f"- {item}" for item in items))
 
 

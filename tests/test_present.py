@@ -1,0 +1,92 @@
+"""What the notebooks display: numbers formatted for the reader, in English and French."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+import adoption
+from adoption import present, stats
+from adoption.paths import SYNTHETIC_DIR
+
+NNBSP = "\u202f"
+
+
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    return adoption.load_table()
+
+
+def cells(html: str) -> list[list[str]]:
+    """The body rows' cells (pandas writes the header row as <tr style=...>)."""
+    rows = re.findall(r"<tr>(.*?)</tr>", html, flags=re.S)
+    return [re.findall(r"<td>(.*?)</td>", row, flags=re.S) for row in rows]
+
+
+def test_comparison_table_shows_census_missing_n_and_intervals(table):
+    comparison = stats.compare_sectors(table, "blog", "umassd-charities", "umassd-inc500")
+    rows = cells(present.comparison_table(comparison, "en").data)
+    year_2007, year_2009 = rows[0], rows[2]
+    assert year_2007[2] == "19% (n not published)"
+    assert year_2007[5] == "unknown (n not published)"
+    # 65 % of 76 of 200 charities: Wilson with finite-population correction, 56-73
+    assert year_2009[1] == "65%\u00a0[56–73]"
+    assert year_2009[3] == "+20\u00a0[+9,\u00a0+30]"
+    assert year_2009[5] == "Largest US charities"
+    census = stats.compare_sectors(table, "blog", "umassd-charities", "umassd-fortune500")
+    assert cells(present.comparison_table(census, "en").data)[2][2] == "22% (census)"
+
+
+def test_french_tables_use_french_numbers_and_words(table):
+    comparison = stats.compare_sectors(table, "blog", "umassd-charities", "umassd-inc500",
+                                       lang="fr")
+    html = present.comparison_table(comparison, "fr").data
+    rows = cells(html)
+    assert rows[2][1] == f"65{NNBSP}%\u00a0[56–73]"
+    assert rows[2][3] == f"+20\u00a0[+9{NNBSP};\u00a0+30]"
+    assert rows[2][4] == "0,009"
+    assert rows[0][5] == "inconnu (n non publié)"
+    assert "sample size" not in html and "unknown" not in html
+
+
+def test_census_to_census_change_is_exact(table):
+    changes = stats.year_over_year(table, "blog", ["umassd-fortune500"])
+    rows = cells(present.changes_table(changes, "en").data)
+    assert rows[0][3] == "+8\u00a0(exact: censuses)"  # 8 % in 2007, 16 % in 2008
+
+
+def test_claim_names_the_series_as_readers_know_them(table):
+    check = stats.check_claim(table, "blog", "umassd-charities", "umassd-inc500")
+    sentence = present.claim(check, "en").data
+    assert sentence.startswith("> Nonprofits (Largest US charities) led businesses (Inc. 500)")
+    assert "umassd-" not in sentence
+
+
+def test_trend_refusal_is_a_sentence_in_the_readers_language(table):
+    refused = present.trend_or_reason(table, "facebook", "umassd-charities",
+                                      "umassd-fortune500", lang="fr").data
+    assert refused.startswith("Aucune tendance ne peut être ajustée pour Fortune 500")
+    assert "nonprofit" not in refused
+
+
+def test_caveats_come_from_the_data_without_repeats():
+    survey = adoption.load_table(SYNTHETIC_DIR / "survey_synthetic.csv")
+    text = present.caveats(survey, "twitter", ["synthetic-survey"], "en").data
+    assert text.startswith("- **SYNTHETIC DATA.**")
+    assert text.count("Source note") == 1 and "2007–2012" in text
+    assert "Fortune 500" not in text  # the published-figures caveat is not theirs
+
+
+def test_caveats_name_missing_sample_sizes(table):
+    text = present.caveats(table, "blog", ["umassd-charities", "umassd-inc500"], "en").data
+    assert "**Sample size not published** for Inc. 500 in 2007 and 2010" in text
+
+
+def test_between_years_filters_years_and_dates(table):
+    assert set(present.between_years(table, [2008, 2009])["year"]) == {2008, 2009}
+    snapshots = pd.DataFrame({"snapshot_at": pd.to_datetime(
+        ["2008-12-31", "2009-01-01", "2015-01-01"], utc=True)})
+    kept = present.between_years(snapshots, [2009, 2014], column="snapshot_at")
+    assert kept["snapshot_at"].dt.year.tolist() == [2009]
