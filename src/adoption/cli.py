@@ -9,6 +9,7 @@ with nothing to do answer at once.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -41,6 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"adoption: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
+        # The interrupted notebook client leaves asyncio tasks behind; their errors are
+        # the interruption itself, not something to report as a traceback at exit.
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         print("adoption: interrupted", file=sys.stderr)
         return 130
 

@@ -87,6 +87,8 @@ def _run(job: Job) -> str:
     # thread of linear algebra per kernel, since the build already runs one per core.
     os.environ["PYTHONHASHSEED"] = "0"
     os.environ.update({name: "1" for name in THREAD_VARIABLES})
+    # ipykernel's debugger otherwise warns on every kernel start about frozen modules.
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     with _kernel_sockets() as sockets:
         try:
             papermill.execute_notebook(
