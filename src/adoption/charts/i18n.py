@@ -123,11 +123,6 @@ WORDS: dict[str, dict[str, str]] = {
     "crossed_between": {"en": "passed 50% between {before} and {after} (no curve)",
                         "fr": "50{nb}% dépassés entre {before} et {after} (sans courbe)"},
     "not_estimable_note": {"en": "{who}: {reason}.", "fr": "{who}{nb}: {reason}."},
-    "not_estimable_reason_fr": {
-        "en": "{reason}",
-        "fr": "pas de courbe ajustée (trop peu d’années avec une taille d’échantillon "
-              "connue, ou courbe mal déterminée)",
-    },
     "diffusion_note": {
         "en": "Curves: logistic fit weighted by sample size (census figures by their "
               "population size), dashed beyond the years fitted.",
