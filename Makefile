@@ -20,8 +20,9 @@ test: $(INSTALLED)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/pytest
 
+# JupyterLab refuses to run as root unless told (containers often run as root).
 lab: $(INSTALLED)
-	MPLBACKEND= $(BIN)/jupyter lab notebooks/
+	MPLBACKEND= $(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check src tests benchmarks

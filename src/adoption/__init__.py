@@ -8,7 +8,9 @@ The data flow, one module per stage:
     table                both adoption inputs -> the adoption table
     stats                intervals, sector comparisons, trends, the claim check
     charts               citable charts in the house style
+    present              the tables and sentences notebooks show, in English or French
     report               notebooks -> papermill -> nbconvert -> reports/
+    synth                the labelled synthetic data sets
 
 The functions users call most are importable from here. They import their
 stage on first use, so `import adoption` (and the command line) start fast.
