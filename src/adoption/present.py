@@ -116,10 +116,6 @@ TEXT: dict[str, dict[str, str]] = {
     "accounts": {"en": "Accounts", "fr": "Comptes"},
     "median_of": {"en": "Median {metric}", "fr": "Médiane ({metric})"},
     "dormant_share": {"en": "Dormant accounts", "fr": "Comptes inactifs"},
-    "posts_per_day": {"en": "posts per day", "fr": "publications par jour"},
-    "followers_per_30d": {"en": "new followers per 30 days",
-                          "fr": "nouveaux abonnés par 30 jours"},
-    "followers": {"en": "followers", "fr": "abonnés"},
     "mann_whitney": {"en": "p (Mann-Whitney, Holm)", "fr": "p (Mann-Whitney, Holm)"},
     "against": {"en": "{platform}: {names}, {span}",
                 "fr": "{platform}\u202f: {names}, {span}"},
@@ -368,7 +364,8 @@ def activity_tests_table(comparison: pd.DataFrame, lang: str = "en") -> HTML:
 def _metric_heading(metric: str, lang: str) -> str:
     if metric == "dormant":
         return text("dormant_share", lang)
-    return text("median_of", lang, metric=text(metric, lang))
+    # The metric named as on its chart, so table and chart read alike.
+    return text("median_of", lang, metric=i18n.words(f"accounts_metric_{metric}", lang))
 
 
 def _estimate(estimate: pd.Series, lang: str) -> str:
