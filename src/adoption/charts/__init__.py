@@ -27,37 +27,55 @@ Modules, one concern each:
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from adoption.charts.activity import (
-    account_activity_chart,
-    account_adoption_chart,
-    dormant_accounts_chart,
-)
-from adoption.charts.chart import Chart
-from adoption.charts.comparison import adoption_curves, gap_chart
-from adoption.charts.context import context_chart
-from adoption.charts.diffusion import diffusion_chart
-from adoption.charts.export import (
-    ENTRY_KEYS,
-    MANIFEST_NAME,
-    ManifestError,
-    merge_manifests,
-    read_manifest,
-    save_chart,
-    write_manifest,
-)
-from adoption.charts.metadata import (
-    MissingSeriesMetadata,
-    check_covers,
-    load_series_metadata,
-)
-from adoption.charts.page import charts_section_html, html_snippet, markdown_snippet
-from adoption.charts.survey_charts import (
-    survey_by_size,
-    survey_platform_count,
-    survey_weighting,
-)
+if TYPE_CHECKING:
+    from adoption.charts.chart import Chart
+
+# Each public name and the module it lives in. They load on first use, so that a
+# process that only reads manifests (the report build) does not load matplotlib.
+_HOMES = {
+    "account_activity_chart": "activity",
+    "account_adoption_chart": "activity",
+    "dormant_accounts_chart": "activity",
+    "Chart": "chart",
+    "adoption_curves": "comparison",
+    "gap_chart": "comparison",
+    "context_chart": "context",
+    "diffusion_chart": "diffusion",
+    "ENTRY_KEYS": "export",
+    "MANIFEST_NAME": "export",
+    "ManifestError": "export",
+    "merge_manifests": "export",
+    "read_manifest": "export",
+    "save_chart": "export",
+    "write_manifest": "export",
+    "MissingSeriesMetadata": "metadata",
+    "check_covers": "metadata",
+    "load_series_metadata": "metadata",
+    "charts_section_html": "page",
+    "html_snippet": "page",
+    "markdown_snippet": "page",
+    "survey_by_size": "survey_charts",
+    "survey_platform_count": "survey_charts",
+    "survey_weighting": "survey_charts",
+}
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'adoption.charts' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"adoption.charts.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})
+
 
 __all__ = [
     "ENTRY_KEYS",

@@ -17,6 +17,8 @@ from functools import cached_property
 
 import pandas as pd
 from matplotlib.figure import Figure
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from adoption.charts.i18n import check_lang, words
 from adoption.charts.layout import DrawPlot, Page, render
@@ -119,9 +121,7 @@ class Chart:
             "Copyright": f"{words('author', self.lang)}, {LICENSE}",
             "Source": self.source_line,
         }
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=size.dpi, metadata=metadata)
-        return buffer.getvalue()
+        return opaque_png(figure, size, metadata)
 
     def _svg(self, figure: Figure) -> str:
         metadata = {
@@ -182,6 +182,26 @@ class Chart:
     def csv(self) -> str:
         """The plotted numbers as CSV text (UTF-8, comma-separated, '\\n' line ends)."""
         return self.data.to_csv(index=False, lineterminator="\n")
+
+
+def opaque_png(figure: Figure, size: CardSize, metadata: dict[str, str | None]) -> bytes:
+    """The figure as an RGB PNG of `size`, with `metadata` as text chunks.
+
+    matplotlib writes RGBA; a card has no transparent pixel, so RGB says the same in a
+    tenth fewer bytes, and compression level 3 is both faster and smaller here than
+    the default 6 (measured on the default charts).
+    """
+    raw = io.BytesIO()
+    figure.savefig(raw, format="rgba", dpi=size.dpi)
+    image = Image.frombuffer("RGBA", (size.width, size.height), raw.getbuffer(), "raw",
+                             "RGBA", 0, 1).convert("RGB")
+    info = PngInfo()
+    for key, value in metadata.items():
+        if value is not None:
+            info.add_text(key, value)  # iTXt when the text is not Latin-1
+    buffer = io.BytesIO()
+    image.save(buffer, format="png", pnginfo=info, compress_level=3)
+    return buffer.getvalue()
 
 
 def _accessible_svg(svg: str, title: str, description: str, lang: str) -> str:

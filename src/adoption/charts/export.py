@@ -32,8 +32,10 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from adoption.charts.chart import Chart
+if TYPE_CHECKING:
+    from adoption.charts.chart import Chart
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1

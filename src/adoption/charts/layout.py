@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
+import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
@@ -140,8 +142,22 @@ def font(size_px: float, bold: bool = False) -> FontProperties:
 
 def text_width(renderer: RendererAgg, text: str, size_px: float, bold: bool = False) -> float:
     """The width in card pixels of one line of text."""
-    width, _, _ = renderer.get_text_width_height_descent(text, font(size_px, bold), ismath=False)
+    return _measured_width(text, size_px, bold, renderer.dpi, matplotlib.rcParams["text.hinting"])
+
+
+@lru_cache(maxsize=8192)
+def _measured_width(text: str, size_px: float, bold: bool, dpi: float, hinting: str) -> float:
+    # Measured once per text and setting: wrapping measures the same line prefixes for
+    # each size it tries, and every chart of a report measures the same source lines.
+    # (`hinting` is the current setting, which the measure reads: part of the key.)
+    width, _, _ = _measuring_renderer(dpi).get_text_width_height_descent(
+        text, font(size_px, bold), ismath=False)
     return width
+
+
+@cache
+def _measuring_renderer(dpi: float) -> RendererAgg:
+    return RendererAgg(1, 1, dpi)
 
 
 def wrap(renderer: RendererAgg, text: str, width: float, size_px: float,

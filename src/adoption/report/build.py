@@ -32,7 +32,7 @@ from pathlib import Path
 from adoption import __version__
 from adoption.problems import DataError, problem
 from adoption.report.config import BuildConfig, ReportSpec, load_config
-from adoption.report.execute import Job, Outcome, run_job
+from adoption.report.execute import Job, Outcome, kernel_environment, run_job
 from adoption.report.fingerprint import data_inputs, library_digest, report_digest
 from adoption.report.progress import Progress
 from adoption.report.state import STATE_DIR, BuildState
@@ -71,7 +71,7 @@ def build_reports(config_path: str | Path, out_dir: str | Path, *, jobs: int | N
             outcome.up_to_date.append(spec.name)
         else:
             plan.append((spec, digest))
-    plan.sort(key=lambda item: -_expected_seconds(state, item[0].name))
+    plan.sort(key=lambda item: _longest_first(state, item[0], config))
     progress = Progress([spec.name for spec, _ in plan], stream or sys.stderr)
     if plan:
         _run_plan(plan, config, out, state, outcome, progress, jobs or os.cpu_count() or 1)
@@ -82,10 +82,15 @@ def build_reports(config_path: str | Path, out_dir: str | Path, *, jobs: int | N
     return outcome
 
 
-def _expected_seconds(state: BuildState, name: str) -> float:
-    """How long a report took last time. Starting the longest first keeps every worker
-    busy to the end; a report never built counts as the longest."""
-    return float(state.reports.get(name, {}).get("seconds", float("inf")))
+def _longest_first(state: BuildState, spec: ReportSpec, config: BuildConfig) -> tuple:
+    """Sort key: the reports expected to take longest first, so that no worker is left
+    with a long report at the end while the others idle. Expected: what the report took
+    last time; a report never built (a fresh clone, CI) counts as the longest, and
+    among those, the one with more data to read."""
+    seconds = float(state.reports.get(spec.name, {}).get("seconds", float("inf")))
+    data_bytes = sum(path.stat().st_size for path in spec.data_files(config.root)
+                     if path.is_file())
+    return (-seconds, -data_bytes)
 
 
 def _select(config: BuildConfig, only: list[str]) -> list[ReportSpec]:
@@ -105,20 +110,24 @@ def _run_plan(plan: list[tuple[ReportSpec, str]], config: BuildConfig, out: Path
     digests = {spec.name: digest for spec, digest in plan}
     specs = {spec.name: spec for spec, _ in plan}
     work = [_job(spec, config, out) for spec, _ in plan]
+    from adoption.report.kernels import kernel_server  # jupyter_client: not for no-op builds
+
     try:
-        for result in _execute(work, jobs, progress):
-            progress.finished(result)
-            with _sigint_held():
-                if result.ok:
-                    published = _publish(specs[result.name], digests[result.name], result,
-                                         config, out, state)
-                    if published.ok:
-                        outcome.built.append(result.name)
-                        continue
-                    result = published
-                result = _keep_failure(result, out, state)
-                outcome.failed.append(result)
-            progress.failure(result.error)
+        # Every report's kernel forks from one process that imported the stack once.
+        with kernel_server(kernel_environment()):
+            for result in _execute(work, jobs, progress):
+                progress.finished(result)
+                with _sigint_held():
+                    if result.ok:
+                        published = _publish(specs[result.name], digests[result.name], result,
+                                             config, out, state)
+                        if published.ok:
+                            outcome.built.append(result.name)
+                            continue
+                        result = published
+                    result = _keep_failure(result, out, state)
+                    outcome.failed.append(result)
+                progress.failure(result.error)
     finally:
         for job in work:
             shutil.rmtree(job.staging, ignore_errors=True)
@@ -137,15 +146,21 @@ def _execute(work: list[Job], jobs: int, progress: Progress) -> Iterator[Outcome
                              mp_context=get_context("spawn")) as pool:
         pending: dict[Future, str] = {}
         queue = list(work)
+
+        def fill() -> None:
+            while queue and len(pending) < jobs:
+                job = queue.pop(0)
+                progress.started(job.name)
+                pending[pool.submit(run_job, job)] = job.name
+
         try:
-            while queue or pending:
-                while queue and len(pending) < jobs:
-                    job = queue.pop(0)
-                    progress.started(job.name)
-                    pending[pool.submit(run_job, job)] = job.name
+            fill()
+            while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     pending.pop(future)
+                fill()  # every worker busy again before this process publishes
+                for future in done:
                     yield future.result()
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,9 +69,12 @@ def run_job(job: Job) -> Outcome:
 
 
 def _run(job: Job) -> str:
+    _without_iri_format_checks()
     import nbformat
     import papermill
     from traitlets.config import Config
+
+    from adoption.report.kernels import PreloadedKernelManager
 
     job.charts_dir.mkdir(parents=True, exist_ok=True)
     declared = papermill.inspect_notebook(str(job.notebook))
@@ -83,12 +87,7 @@ def _run(job: Job) -> str:
     parameters = dict(job.parameters)
     if OUTPUT_DIR_PARAMETER in declared:
         parameters[OUTPUT_DIR_PARAMETER] = os.path.relpath(job.charts_dir, job.cwd)
-    # Kernels inherit these: set-ordering and hashing identical on every build, and one
-    # thread of linear algebra per kernel, since the build already runs one per core.
-    os.environ["PYTHONHASHSEED"] = "0"
-    os.environ.update({name: "1" for name in THREAD_VARIABLES})
-    # ipykernel's debugger otherwise warns on every kernel start about frozen modules.
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    os.environ.update(kernel_environment())  # kernels inherit it
     with _kernel_sockets() as sockets:
         try:
             papermill.execute_notebook(
@@ -101,7 +100,10 @@ def _run(job: Job) -> str:
                 # e.g. a traceback when Ctrl-C stops it mid-reply; cell errors still
                 # reach the report through the notebook.
                 extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-                config=Config({"KernelManager": {"transport": "ipc", "ip": sockets}}))
+                config=Config({"KernelManager": {"transport": "ipc", "ip": sockets}}),
+                kernel_manager_class=PreloadedKernelManager,
+                # Once the last cell has answered, the kernel has nothing left to save.
+                shutdown_kernel="immediate")
         except Exception as error:
             return _failure_paragraph(job, error)
     notebook = nbformat.read(job.executed_path, as_version=4)
@@ -112,6 +114,32 @@ def _run(job: Job) -> str:
     page = notebook_html(notebook, job.title, job.language, job.links)
     job.html_path.write_text(page, encoding="utf-8")
     return ""
+
+
+def _without_iri_format_checks() -> None:
+    """Spare this process the 2 s that importing nbformat can take.
+
+    nbformat validates notebooks with jsonschema, which on import loads every format
+    checker installed. JupyterLab brings `rfc3987_syntax`, whose checker for IRIs
+    compiles 38 grammars on import: 2 s, more than a kernel's start
+    (python-jsonschema/jsonschema#1428). Notebook schemas check no IRI, so a process
+    that builds reports does without that one checker: jsonschema skips a checker
+    whose module cannot be imported.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
+def kernel_environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment report kernels run in: `base` (this process's) with hashing and
+    set ordering identical on every build, and one thread of linear algebra per kernel,
+    since the build already runs one kernel per core."""
+    environment = dict(os.environ if base is None else base)
+    environment["PYTHONHASHSEED"] = "0"
+    environment.update({name: "1" for name in THREAD_VARIABLES})
+    # ipykernel's debugger otherwise warns on every kernel start about frozen modules.
+    environment.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    return environment
 
 
 @contextmanager

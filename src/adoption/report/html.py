@@ -8,6 +8,7 @@ language, so one notebook tells its story in English and in French.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import nbformat
@@ -30,6 +31,16 @@ LABELS = {
 def notebook_html(notebook: nbformat.NotebookNode, title: str, language: str,
                   links: dict[str, object]) -> str:
     """The report page. `links`: index_href, notebook_href, data (file, sha256), version."""
+    notebook = nbformat.from_dict(notebook)
+    notebook.metadata["title"] = title
+    resources = {"adoption": {**LABELS.get(language, LABELS["en"]), **links}}
+    body, _ = _exporter(language).from_notebook_node(notebook, resources=resources)
+    return body
+
+
+@cache
+def _exporter(language: str) -> HTMLExporter:
+    """One exporter per language and process: it compiles its templates once."""
     exporter = HTMLExporter(
         template_name="adoption",
         extra_template_basedirs=[str(TEMPLATES)],
@@ -42,8 +53,4 @@ def notebook_html(notebook: nbformat.NotebookNode, title: str, language: str,
     other_languages = {f"lang-{code}" for code in LANGUAGES if code != language}
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS | other_languages), enabled=True)
-    notebook = nbformat.from_dict(notebook)
-    notebook.metadata["title"] = title
-    resources = {"adoption": {**LABELS.get(language, LABELS["en"]), **links}}
-    body, _ = exporter.from_notebook_node(notebook, resources=resources)
-    return body
+    return exporter

@@ -41,9 +41,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy.special import expit
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+from statsmodels.tools.tools import add_constant
 
 from adoption.stats._checks import (
     NotEstimable,
@@ -256,8 +258,8 @@ def _fit_logistic(
     time: np.ndarray, share: np.ndarray, weight: np.ndarray, start: np.ndarray | None = None
 ) -> np.ndarray | None:
     """(a, b) of logit P = a + b * time, or None when the fit fails or runs off to infinity."""
-    model = sm.GLM(share, sm.add_constant(time, has_constant="add"),
-                   family=sm.families.Binomial(), var_weights=weight)
+    model = GLM(share, add_constant(time, has_constant="add"),
+                   family=families.Binomial(), var_weights=weight)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PerfectSeparationWarning)
         warnings.simplefilter("ignore", RuntimeWarning)

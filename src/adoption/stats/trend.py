@@ -41,9 +41,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats as scipy_stats
 from scipy.special import expit
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.tools.numdiff import approx_fprime
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
@@ -208,10 +209,10 @@ def _design(points: pd.DataFrame, center: float) -> np.ndarray:
 
 
 def _fit(points: pd.DataFrame, center: float):
-    model = sm.GLM(
+    model = GLM(
         points["share"].to_numpy(dtype=float),
         _design(points, center),
-        family=sm.families.Binomial(),
+        family=families.Binomial(),
         var_weights=points["n"].to_numpy(dtype=float),
     )
     with warnings.catch_warnings():

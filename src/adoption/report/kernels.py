@@ -1,0 +1,362 @@
+"""Report kernels that start in a fraction of a second: forked from a warm server.
+
+A new kernel normally starts a new Python, which then spends about two seconds
+importing pandas, matplotlib, scipy, statsmodels and IPython before a notebook's
+first cell does any work. Over the default report set that is most of a build.
+
+So the build starts one *kernel server* (`kernel_server`), a process that imports
+those modules once, then forks a new kernel process from itself for each report.
+Each kernel is still a new process running a new IPython kernel: its own
+namespace, session, working folder and environment; nothing one notebook does
+reaches another. What it inherits are modules imported before any notebook ran,
+as a new kernel would have them after its imports.
+
+`PreloadedKernelManager` is the kernel manager the build hands to papermill. It
+asks the server for a kernel when the build runs one (ADOPTION_KERNEL_SERVER names
+its socket), the kernel is this interpreter's standard `python3` kernel and the
+environment matches the server's; otherwise, or with ADOPTION_FORK_KERNELS=0, or
+where there is no fork (Windows, macOS), it starts a kernel the usual way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import importlib
+import importlib.util
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from queue import Empty
+
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
+from traitlets import Type
+
+SERVER_VARIABLE = "ADOPTION_KERNEL_SERVER"
+SWITCH_VARIABLE = "ADOPTION_FORK_KERNELS"
+# What the report notebooks import: the server imports it once for every kernel.
+PRELOADED = ("ipykernel.kernelapp", "IPython.display", "adoption.charts", "adoption.stats",
+             "adoption.present", "adoption.snapshots", "adoption.survey", "adoption.table")
+# Set by jupyter_client for each kernel, or by the build for the server: the rest of
+# a kernel's environment must be the server's, since some of it (PYTHONHASHSEED, the
+# thread counts) only takes effect when an interpreter starts.
+PER_KERNEL_VARIABLES = frozenset({"JPY_PARENT_PID", "JPY_SESSION_NAME", SERVER_VARIABLE})
+# What ipykernel sets before a notebook runs; matplotlib reads it when imported.
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+START_TIMEOUT = 120  # seconds to wait for the server to finish its imports
+
+
+def forking_available() -> bool:
+    """Kernels are forked on Linux (where a forked process can be watched through a
+    pidfd), unless ADOPTION_FORK_KERNELS=0."""
+    return (sys.platform == "linux" and hasattr(os, "pidfd_open")
+            and os.environ.get(SWITCH_VARIABLE, "1") != "0")
+
+
+@contextmanager
+def kernel_server(environment: Mapping[str, str]) -> Iterator[None]:
+    """Run a kernel server for the block: kernels started in it, by this process or
+    by worker processes it starts, fork from the server.
+
+    `environment` is the kernels' environment. The socket is created here, before
+    the server starts, so that a kernel asked for early waits for the server's
+    imports instead of finding no socket; it lives in a private folder.
+    """
+    if not forking_available():
+        yield
+        return
+    folder = tempfile.mkdtemp(prefix="adoption-kernels-")
+    address = os.path.join(folder, "server")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(address)
+    listener.listen(16)
+    env = {name: value for name, value in environment.items()
+           if name not in PER_KERNEL_VARIABLES}
+    command = [sys.executable, "-c", "from adoption.report.kernels import serve; serve()",
+               str(listener.fileno())]
+    # stdin is the server's lifeline: it exits when this process closes it, or dies.
+    server = subprocess.Popen(command, env=env, cwd=folder, stdin=subprocess.PIPE,
+                              pass_fds=[listener.fileno()])
+    listener.close()  # the server's copy now: if it dies, asking for a kernel fails fast
+    previous = os.environ.get(SERVER_VARIABLE)
+    os.environ[SERVER_VARIABLE] = address
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(SERVER_VARIABLE, None)
+        else:
+            os.environ[SERVER_VARIABLE] = previous
+        server.stdin.close()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class ReportKernelClient(AsyncKernelClient):
+    """jupyter_client's client, ready as soon as the kernel answers.
+
+    jupyter_client's `wait_for_ready` ends by draining IOPub until it has been silent
+    for 0.2 s, to drop the status messages of its `kernel_info` request: a fifth of a
+    second per report. nbclient already ignores messages that answer another request,
+    so here the wait ends with the reply (and one IOPub message, which shows that
+    IOPub is connected).
+    """
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (START_TIMEOUT if timeout is None else timeout)
+        while time.monotonic() < deadline:
+            self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+                if reply["msg_type"] == "kernel_info_reply":
+                    await self.iopub_channel.get_msg(timeout=0.2)
+                    self._handle_kernel_info_reply(reply)
+                    return
+            except Empty:
+                pass
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+        raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+
+class PreloadedKernelManager(AsyncKernelManager):
+    """The kernel manager of report builds: a kernel forked from the build's kernel
+    server when there is one, a kernel started the usual way otherwise."""
+
+    client_factory = Type(ReportKernelClient, klass=AsyncKernelClient)
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: object) -> None:
+        kernel = None
+        if isinstance(self.provisioner, LocalProvisioner):
+            kernel = request_kernel(kernel_cmd, kw.get("env"), kw.get("cwd"))
+        if kernel is None:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            return
+        # What LocalProvisioner.launch_kernel records about a process it started.
+        provisioner = self.provisioner
+        provisioner.process = kernel
+        provisioner.pid = kernel.pid
+        provisioner.pgid = kernel.pid  # the kernel leads its own session and group
+        provisioner.cwd = kw.get("cwd") or os.getcwd()
+        self._reconcile_connection_info(provisioner.connection_info)
+
+    async def _async_wait(self, pollinterval: float = 0.1) -> None:
+        # A forked kernel says when it ends: no need to poll it ten times a second.
+        kernel = getattr(self.provisioner, "process", None)
+        if isinstance(kernel, ForkedKernel):
+            await kernel.ended()
+        await super()._async_wait(pollinterval)
+
+
+def request_kernel(kernel_cmd: list[str], env: object, cwd: object) -> ForkedKernel | None:
+    """Ask the build's kernel server for a kernel; None when there is no server, it
+    cannot serve this kernel, or it is gone (the caller then starts one itself)."""
+    address = os.environ.get(SERVER_VARIABLE)
+    arguments = _ipykernel_arguments(kernel_cmd)
+    if not (address and forking_available() and arguments is not None
+            and isinstance(env, Mapping)):
+        return None
+    request = {"arguments": arguments, "cwd": str(cwd or os.getcwd()), "env": dict(env)}
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+            connection.settimeout(START_TIMEOUT)
+            connection.connect(address)
+            connection.sendall(json.dumps(request).encode() + b"\n")
+            reply = json.loads(connection.makefile("rb").readline() or b"{}")
+    except (OSError, ValueError):
+        return None
+    pid = reply.get("pid")
+    return ForkedKernel(pid) if isinstance(pid, int) else None
+
+
+def _ipykernel_arguments(kernel_cmd: list[str]) -> list[str] | None:
+    """The arguments after `python -m ipykernel_launcher`, when `kernel_cmd` starts
+    this very interpreter's ipykernel; None for any other kernel."""
+    if len(kernel_cmd) < 3 or kernel_cmd[1:3] != ["-m", "ipykernel_launcher"]:
+        return None
+    try:
+        same = os.path.samefile(kernel_cmd[0], sys.executable)
+    except OSError:
+        same = False
+    return list(kernel_cmd[3:]) if same else None
+
+
+class ForkedKernel:
+    """What jupyter_client uses of a kernel's `Popen`, for a kernel that is the
+    server's child rather than ours: poll, wait, signals.
+
+    A pidfd tells when the process ends, without the race of a recycled pid. Its
+    exit status belongs to the server, which reaps it; `returncode` is 0 once it
+    has ended, or minus the signal that this object sent to end it.
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+        self._pidfd = os.pidfd_open(pid)
+        self._signal = 0
+
+    def poll(self) -> int | None:
+        return self.wait(timeout=0, raise_on_timeout=False)
+
+    def wait(self, timeout: float | None = None, *,
+             raise_on_timeout: bool = True) -> int | None:
+        if self.returncode is None:
+            ended, _, _ = select.select([self._pidfd], [], [], timeout)
+            if not ended:
+                if raise_on_timeout:
+                    raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout or 0)
+                return None
+            os.close(self._pidfd)
+            self.returncode = -self._signal
+        return self.returncode
+
+    async def ended(self) -> None:
+        """Return once the kernel process has ended."""
+        if self.poll() is not None:
+            return
+        loop = asyncio.get_running_loop()
+        readable = loop.create_future()
+        loop.add_reader(self._pidfd, lambda: readable.done() or readable.set_result(None))
+        try:
+            await readable
+        finally:
+            loop.remove_reader(self._pidfd)
+        self.poll()
+
+    def send_signal(self, signum: int) -> None:
+        if self.returncode is None:
+            signal.pidfd_send_signal(self._pidfd, signum)
+            if signum in (signal.SIGKILL, signal.SIGTERM):
+                self._signal = signum
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+# The server side: runs in the process `kernel_server` starts.
+
+
+def serve() -> None:
+    """Import the report stack once, then fork a kernel for each request, until the
+    build closes our stdin."""
+    listener = socket.socket(fileno=int(sys.argv[1]))
+    environment = dict(os.environ)  # what every kernel's environment must match
+    # Ctrl-C is for the build to handle (the terminal sends it to us too). Kernels
+    # that end are reaped at once: their managers watch them through pidfds.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    if sys.path and sys.path[0] == "":  # as ipykernel_launcher does: IPython adds it back
+        del sys.path[0]
+    os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
+    for name in PRELOADED:
+        module = importlib.import_module(name)
+        for public in getattr(module, "__all__", ()):  # packages that load names on use
+            getattr(module, public)
+    while True:
+        ready, _, _ = select.select([sys.stdin, listener], [], [])
+        if sys.stdin in ready:
+            return
+        connection, _ = listener.accept()
+        with connection:
+            _serve_one(connection, listener, environment)
+
+
+def _serve_one(connection: socket.socket, listener: socket.socket,
+               environment: dict[str, str]) -> None:
+    request = json.loads(connection.makefile("rb").readline() or b"{}")
+    reason = _cannot_fork(request, environment)
+    if reason:
+        connection.sendall(json.dumps({"refused": reason}).encode() + b"\n")
+        return
+    started_read, started_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(started_read)
+        connection.close()
+        listener.close()
+        _become_kernel(request, started_write)
+    os.close(started_write)
+    # Answer once the kernel listens: a client that connects earlier waits for zmq's
+    # next reconnection attempt, a tenth of a second later, on every socket.
+    os.read(started_read, 1)
+    os.close(started_read)
+    connection.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+
+
+def _cannot_fork(request: dict, environment: dict[str, str]) -> str:
+    """Why this server cannot give the kernel asked for, or '' when it can."""
+    if threading.active_count() > 1:  # forking a threaded process is not safe
+        return "the server runs threads"
+    asked = {k: v for k, v in request.get("env", {}).items() if k not in PER_KERNEL_VARIABLES}
+    if asked != environment:
+        return "the kernel's environment differs from the server's"
+    return ""
+
+
+def _become_kernel(request: dict, started: int) -> None:
+    """In the forked child: set up as `python -m ipykernel_launcher` would, run the
+    kernel, exit as Python would; never returns."""
+    code = 1
+    try:
+        os.setsid()  # its own session and group, as jupyter_client starts kernels
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the notebook may wait on children
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)  # jupyter_client gives kernels a closed stdin
+        os.close(devnull)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.environ["JPY_PARENT_PID"] = str(os.getppid())  # as jupyter_client's launcher sets it
+        launcher = importlib.util.find_spec("ipykernel_launcher").origin
+        # The kernel watches its parent, this server, and ends if it goes away.
+        sys.argv = [launcher, *request["arguments"],
+                    f"--IPKernelApp.parent_handle={os.getppid()}"]
+        _reseed_numpy()
+        from ipykernel.kernelapp import IPKernelApp
+
+        app = IPKernelApp.instance()  # what launch_new_instance does, in two steps
+        app.initialize()
+        os.close(started)  # its sockets are bound
+        app.start()
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        atexit._run_exitfuncs()
+        os._exit(code)
+
+
+def _reseed_numpy() -> None:
+    """numpy's legacy global generator was seeded when the server imported it; a new
+    kernel's would be seeded afresh (Python's `random` reseeds itself after a fork)."""
+    random = sys.modules.get("numpy.random")
+    if random is not None:
+        random.seed()
