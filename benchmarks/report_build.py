@@ -5,6 +5,8 @@
 Prints, in one run, for the default report set:
 
 - the full build with `--jobs 1`, and with the default (`--jobs` = cores);
+- the same default build with kernels started the usual way (ADOPTION_FORK_KERNELS=0)
+  rather than forked from the build's kernel server, for comparison;
 - a no-op rebuild (nothing changed), through the real `adoption report` command;
 - the floor: starting one kernel per report that imports pandas, matplotlib,
   seaborn, scipy and statsmodels, then stopping it, one after the other.
@@ -27,6 +29,7 @@ from jupyter_client.manager import start_new_kernel
 
 from adoption.paths import PROJECT_ROOT
 from adoption.report.config import load_config
+from adoption.report.kernel_server import SWITCH_VARIABLE
 
 FLOOR_IMPORTS = "import pandas, matplotlib, seaborn, scipy, statsmodels.api"
 
@@ -40,10 +43,13 @@ def main() -> None:
     cores = os.cpu_count() or 1
     print(f"{reports} reports, {cores} cores, default --jobs {args.jobs}")
 
-    with tempfile.TemporaryDirectory() as serial, tempfile.TemporaryDirectory() as parallel:
+    with tempfile.TemporaryDirectory() as serial, tempfile.TemporaryDirectory() as parallel, \
+            tempfile.TemporaryDirectory() as usual:
         one_job = timed_build(args.config, Path(serial), jobs=1)
         default_jobs = timed_build(args.config, Path(parallel), jobs=args.jobs)
         no_op = timed_build(args.config, Path(parallel), jobs=args.jobs)
+        not_forked = timed_build(args.config, Path(usual), jobs=args.jobs,
+                                 environment={SWITCH_VARIABLE: "0"})
     floor = kernel_floor(reports)
 
     ideal = floor / min(cores, args.jobs)
@@ -51,6 +57,7 @@ def main() -> None:
     print(f"{'full build, --jobs 1':<34}{one_job:8.1f} s")
     print(f"{f'full build, --jobs {args.jobs}':<34}{default_jobs:8.1f} s")
     print(f"{'no-op rebuild':<34}{no_op:8.2f} s   (target < 1 s)")
+    print(f"{'default, kernels not forked':<34}{not_forked:8.1f} s")
     print(f"{'floor: one kernel per report':<34}{floor:8.1f} s   ({floor / reports:.2f} s each)")
     print(f"{'floor / cores':<34}{ideal:8.1f} s")
     print(f"{'parallel build / (floor / cores)':<34}{default_jobs / ideal:8.2f} x "
@@ -58,13 +65,14 @@ def main() -> None:
     print(f"{'speed-up, --jobs 1 / default':<34}{one_job / default_jobs:8.2f} x")
 
 
-def timed_build(config: Path, out: Path, jobs: int) -> float:
+def timed_build(config: Path, out: Path, jobs: int,
+                environment: dict[str, str] | None = None) -> float:
     """Wall time of `adoption report`, as a user runs it (a new process each time)."""
     command = [sys.executable, "-m", "adoption", "report", "--config", str(config),
                "--out", str(out), "--jobs", str(jobs)]
     started = time.perf_counter()
     subprocess.run(command, check=True, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
+                   stderr=subprocess.DEVNULL, env={**os.environ, **(environment or {})})
     return time.perf_counter() - started
 
 

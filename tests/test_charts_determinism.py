@@ -73,3 +73,44 @@ def test_files_carry_no_date_version_or_path(builds):
         if name.endswith(".png"):
             assert b"Software" not in data and b"matplotlib" not in data.lower(), name
             assert b"tIME" not in data, name
+
+
+def test_png_has_matplotlibs_own_pixels_and_the_charts_metadata():
+    """The PNG writer keeps every pixel matplotlib draws (a card has no transparency)
+    and the title, description, credit and source as text chunks."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from adoption import load_table
+    from adoption.charts import adoption_curves
+    from adoption.charts.layout import render
+    from adoption.charts.style import CARD, LARGE, house_style
+
+    chart = adoption_curves(load_table(), "blog", "umassd-charities", "umassd-fortune500",
+                            lang="fr")
+    with house_style():
+        figure = render(chart.page(), chart.draw)
+        for size, ours in ((CARD, chart.png()), (LARGE, chart.files()["png_large"])):
+            theirs = io.BytesIO()
+            figure.savefig(theirs, format="png", dpi=size.dpi)
+            expected = np.asarray(Image.open(theirs))
+            with Image.open(io.BytesIO(ours)) as image:
+                assert image.mode == "RGB" and image.size == (size.width, size.height)
+                assert (expected[..., 3] == 255).all()
+                assert (np.asarray(image) == expected[..., :3]).all()
+                assert image.text["Title"] == chart.title  # French, not Latin-1 only
+                assert image.text["Source"] == chart.source_line
+                assert "Software" not in image.text  # no matplotlib version inside
+
+
+def test_measured_text_widths_are_matplotlibs():
+    from adoption.charts.layout import font, new_figure, text_width
+
+    _, renderer = new_figure()
+    for text in ("Fortune 500", "Organismes de bienfaisance : 65 %", "Fortune 500"):
+        for bold in (False, True):
+            expected, _, _ = renderer.get_text_width_height_descent(text, font(18, bold),
+                                                                    ismath=False)
+            assert text_width(renderer, text, 18, bold) == expected

@@ -224,3 +224,18 @@ def test_ctrl_c_leaves_no_half_written_report(project, jobs):
     assert page.read_bytes() == good
     assert not staging.exists()
     assert not list((project / "reports").glob("*.partial"))
+
+
+def test_a_first_build_starts_the_reports_with_most_data(project):
+    """With no timings from an earlier build (a fresh clone, CI), the report with the
+    most data to read starts first, so that it does not run alone at the end."""
+    import io
+
+    (project / "small.csv").write_text("a\n1\n")
+    (project / "large.csv").write_text("a\n" + "1\n" * 5000)
+    write_config(project, report("small", "reader", data_file="small.csv"),
+                 report("large", "reader", data_file="large.csv"))
+    progress = io.StringIO()
+    build_reports(project / "reports.toml", project / "reports", jobs=1, stream=progress)
+    started = re.findall(r"start (\w+)", progress.getvalue())
+    assert started == ["large", "small"]

@@ -110,7 +110,7 @@ def _run_plan(plan: list[tuple[ReportSpec, str]], config: BuildConfig, out: Path
     digests = {spec.name: digest for spec, digest in plan}
     specs = {spec.name: spec for spec, _ in plan}
     work = [_job(spec, config, out) for spec, _ in plan]
-    from adoption.report.kernels import kernel_server  # jupyter_client: not for no-op builds
+    from adoption.report.kernel_server import kernel_server  # jupyter_client: not for no-op builds
 
     try:
         # Every report's kernel forks from one process that imported the stack once.

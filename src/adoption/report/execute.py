@@ -74,7 +74,7 @@ def _run(job: Job) -> str:
     import papermill
     from traitlets.config import Config
 
-    from adoption.report.kernels import PreloadedKernelManager
+    from adoption.report.kernel_manager import PreloadedKernelManager
 
     job.charts_dir.mkdir(parents=True, exist_ok=True)
     declared = papermill.inspect_notebook(str(job.notebook))

@@ -11,11 +11,12 @@ namespace, session, working folder and environment; nothing one notebook does
 reaches another. What it inherits are modules imported before any notebook ran,
 as a new kernel would have them after its imports.
 
-`PreloadedKernelManager` is the kernel manager the build hands to papermill. It
-asks the server for a kernel when the build runs one (ADOPTION_KERNEL_SERVER names
-its socket), the kernel is this interpreter's standard `python3` kernel and the
-environment matches the server's; otherwise, or with ADOPTION_FORK_KERNELS=0, or
-where there is no fork (Windows, macOS), it starts a kernel the usual way.
+`kernel_manager.PreloadedKernelManager`, the kernel manager the build hands to
+papermill, asks the server for a kernel when the build runs one
+(ADOPTION_KERNEL_SERVER names its socket), the kernel is this interpreter's
+standard `python3` kernel and the environment matches the server's; otherwise, or
+with ADOPTION_FORK_KERNELS=0, or where there is no fork (Windows, macOS), it starts
+a kernel the usual way.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import atexit
 import importlib
 import importlib.util
 import json
+import logging
 import os
 import select
 import shutil
@@ -34,26 +36,22 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import traceback
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from queue import Empty
-
-from jupyter_client.asynchronous import AsyncKernelClient
-from jupyter_client.manager import AsyncKernelManager
-from jupyter_client.provisioning import LocalProvisioner
-from traitlets import Type
+from typing import NoReturn
 
 SERVER_VARIABLE = "ADOPTION_KERNEL_SERVER"
 SWITCH_VARIABLE = "ADOPTION_FORK_KERNELS"
 # What the report notebooks import: the server imports it once for every kernel.
 PRELOADED = ("ipykernel.kernelapp", "IPython.display", "adoption.charts", "adoption.stats",
              "adoption.present", "adoption.snapshots", "adoption.survey", "adoption.table")
-# Set by jupyter_client for each kernel, or by the build for the server: the rest of
-# a kernel's environment must be the server's, since some of it (PYTHONHASHSEED, the
-# thread counts) only takes effect when an interpreter starts.
-PER_KERNEL_VARIABLES = frozenset({"JPY_PARENT_PID", "JPY_SESSION_NAME", SERVER_VARIABLE})
+# A kernel's environment must be the server's, since some of it (PYTHONHASHSEED, the
+# thread counts) only takes effect when an interpreter starts; except these: set by
+# jupyter_client for each kernel, by the build for the server, or the terminal's size
+# (which some tools set in the processes they start).
+PER_KERNEL_VARIABLES = frozenset({"JPY_PARENT_PID", "JPY_SESSION_NAME", SERVER_VARIABLE,
+                                  "LINES", "COLUMNS"})
 # What ipykernel sets before a notebook runs; matplotlib reads it when imported.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 START_TIMEOUT = 120  # seconds to wait for the server to finish its imports
@@ -85,7 +83,7 @@ def kernel_server(environment: Mapping[str, str]) -> Iterator[None]:
     listener.listen(16)
     env = {name: value for name, value in environment.items()
            if name not in PER_KERNEL_VARIABLES}
-    command = [sys.executable, "-c", "from adoption.report.kernels import serve; serve()",
+    command = [sys.executable, "-c", "from adoption.report.kernel_server import serve; serve()",
                str(listener.fileno())]
     # stdin is the server's lifeline: it exits when this process closes it, or dies.
     server = subprocess.Popen(command, env=env, cwd=folder, stdin=subprocess.PIPE,
@@ -109,62 +107,6 @@ def kernel_server(environment: Mapping[str, str]) -> Iterator[None]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-class ReportKernelClient(AsyncKernelClient):
-    """jupyter_client's client, ready as soon as the kernel answers.
-
-    jupyter_client's `wait_for_ready` ends by draining IOPub until it has been silent
-    for 0.2 s, to drop the status messages of its `kernel_info` request: a fifth of a
-    second per report. nbclient already ignores messages that answer another request,
-    so here the wait ends with the reply (and one IOPub message, which shows that
-    IOPub is connected).
-    """
-
-    async def wait_for_ready(self, timeout: float | None = None) -> None:
-        deadline = time.monotonic() + (START_TIMEOUT if timeout is None else timeout)
-        while time.monotonic() < deadline:
-            self.kernel_info()
-            try:
-                reply = await self.shell_channel.get_msg(timeout=1)
-                if reply["msg_type"] == "kernel_info_reply":
-                    await self.iopub_channel.get_msg(timeout=0.2)
-                    self._handle_kernel_info_reply(reply)
-                    return
-            except Empty:
-                pass
-            if not await self._async_is_alive():
-                raise RuntimeError("Kernel died before replying to kernel_info")
-        raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
-
-
-class PreloadedKernelManager(AsyncKernelManager):
-    """The kernel manager of report builds: a kernel forked from the build's kernel
-    server when there is one, a kernel started the usual way otherwise."""
-
-    client_factory = Type(ReportKernelClient, klass=AsyncKernelClient)
-
-    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: object) -> None:
-        kernel = None
-        if isinstance(self.provisioner, LocalProvisioner):
-            kernel = request_kernel(kernel_cmd, kw.get("env"), kw.get("cwd"))
-        if kernel is None:
-            await super()._async_launch_kernel(kernel_cmd, **kw)
-            return
-        # What LocalProvisioner.launch_kernel records about a process it started.
-        provisioner = self.provisioner
-        provisioner.process = kernel
-        provisioner.pid = kernel.pid
-        provisioner.pgid = kernel.pid  # the kernel leads its own session and group
-        provisioner.cwd = kw.get("cwd") or os.getcwd()
-        self._reconcile_connection_info(provisioner.connection_info)
-
-    async def _async_wait(self, pollinterval: float = 0.1) -> None:
-        # A forked kernel says when it ends: no need to poll it ten times a second.
-        kernel = getattr(self.provisioner, "process", None)
-        if isinstance(kernel, ForkedKernel):
-            await kernel.ended()
-        await super()._async_wait(pollinterval)
-
-
 def request_kernel(kernel_cmd: list[str], env: object, cwd: object) -> ForkedKernel | None:
     """Ask the build's kernel server for a kernel; None when there is no server, it
     cannot serve this kernel, or it is gone (the caller then starts one itself)."""
@@ -183,7 +125,11 @@ def request_kernel(kernel_cmd: list[str], env: object, cwd: object) -> ForkedKer
     except (OSError, ValueError):
         return None
     pid = reply.get("pid")
-    return ForkedKernel(pid) if isinstance(pid, int) else None
+    if not isinstance(pid, int):
+        logging.getLogger(__name__).debug("kernel started the usual way: %s",
+                                          reply.get("refused", "no answer"))
+        return None
+    return ForkedKernel(pid)
 
 
 def _ipykernel_arguments(kernel_cmd: list[str]) -> list[str] | None:
@@ -259,7 +205,7 @@ class ForkedKernel:
 # The server side: runs in the process `kernel_server` starts.
 
 
-def serve() -> None:
+def serve() -> NoReturn:
     """Import the report stack once, then fork a kernel for each request, until the
     build closes our stdin."""
     listener = socket.socket(fileno=int(sys.argv[1]))
@@ -278,7 +224,8 @@ def serve() -> None:
     while True:
         ready, _, _ = select.select([sys.stdin, listener], [], [])
         if sys.stdin in ready:
-            return
+            # Nothing to save or close: skip tearing down the modules (half a second).
+            os._exit(0)
         connection, _ = listener.accept()
         with connection:
             _serve_one(connection, listener, environment)

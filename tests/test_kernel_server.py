@@ -1,0 +1,163 @@
+"""Report kernels forked from the build's kernel server are kernels like any other.
+
+A build runs each report in a kernel forked from one warm process. These tests
+check what a user would notice if that went wrong: a kernel that sees another
+report's variables, a different working folder, path, hash seed or plotting
+backend, different report bytes, or processes left behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_report_build import report, write_config
+
+from adoption.report.build import build_reports
+from adoption.report.execute import kernel_environment
+from adoption.report.kernel_manager import PreloadedKernelManager
+from adoption.report.kernel_server import (
+    SERVER_VARIABLE,
+    SWITCH_VARIABLE,
+    ForkedKernel,
+    forking_available,
+    kernel_server,
+    request_kernel,
+)
+
+pytestmark = pytest.mark.skipif(not forking_available(),
+                                reason="kernels are forked on Linux only")
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+
+
+@pytest.fixture
+def probe_project(tmp_path: Path) -> Path:
+    (tmp_path / "notebooks").mkdir()
+    for name in ("kernel_probe", "greeting"):
+        (tmp_path / "notebooks" / f"{name}.ipynb").write_bytes(
+            (FIXTURES / f"{name}.ipynb").read_bytes())
+    write_config(tmp_path, report("first", "kernel_probe", label="first"),
+                 report("second", "kernel_probe", label="second"))
+    return tmp_path
+
+
+def probe_facts(project: Path, monkeypatch, *, fork: bool, jobs: int = 1) -> dict[str, dict]:
+    """Build the two probe reports with forked (or usual) kernels; what each kernel saw."""
+    monkeypatch.setenv(SWITCH_VARIABLE, "1" if fork else "0")
+    out = project / ("forked" if fork else "usual")
+    outcome = build_reports(project / "reports.toml", out, jobs=jobs)
+    assert outcome.ok, outcome.failed
+    facts = {}
+    for name in ("first", "second"):
+        cells = json.loads((out / "executed" / f"{name}.ipynb").read_text())["cells"]
+        text = "".join("".join(o.get("text", "")) for c in cells for o in c.get("outputs", []))
+        line = next(line for line in text.splitlines() if line.startswith("FACTS "))
+        facts[name] = json.loads(line.removeprefix("FACTS "))
+        facts[name]["figure_shown"] = any(
+            "image/png" in o.get("data", {}) for c in cells for o in c.get("outputs", []))
+    return facts
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_forked_kernels_see_what_a_new_kernel_sees(probe_project, monkeypatch, jobs):
+    forked = probe_facts(probe_project, monkeypatch, fork=True, jobs=jobs)
+    usual = probe_facts(probe_project, monkeypatch, fork=False, jobs=jobs)
+    for name in ("first", "second"):
+        assert forked[name].pop("preloaded") is True  # it did come from the warm server
+        assert usual[name].pop("preloaded") is False
+        assert forked[name] == usual[name]
+        assert forked[name]["left_over"] is False  # no report sees another's variables
+        assert forked[name]["cwd"] == str(probe_project)
+        assert forked[name]["backend"] == "module://matplotlib_inline.backend_inline"
+        assert forked[name]["figure_shown"] is True  # the inline backend hooks in
+        assert forked[name]["threads_setting"] == "1"
+        assert forked[name]["own_session"] is True  # Ctrl-C at the terminal is the build's
+
+
+def test_a_report_is_byte_identical_with_either_kind_of_kernel(monkeypatch, tmp_path):
+    """A real report: same page, same executed notebook, same chart files."""
+    from adoption.paths import PROJECT_ROOT
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    outputs = {}
+    for fork in ("1", "0"):
+        monkeypatch.setenv(SWITCH_VARIABLE, fork)
+        out = tmp_path / "reports"  # the same folder: the notebook names it
+        outcome = build_reports(PROJECT_ROOT / "reports.toml", out, jobs=1, force=True,
+                                only=["ngo-practitioner-surveys"])
+        assert outcome.ok, outcome.failed
+        # Everything but the index, which says how long each report took.
+        outputs[fork] = {path.relative_to(out): path.read_bytes()
+                         for path in sorted(out.rglob("*")) if path.is_file()
+                         and ".build" not in path.parts and path.name != "index.html"}
+    assert outputs["1"].keys() == outputs["0"].keys()
+    assert any(path.suffix == ".png" for path in outputs["1"])
+    for path, data in outputs["1"].items():
+        assert data == outputs["0"][path], path
+
+
+def test_kernels_and_server_end_with_the_build():
+    environment = kernel_environment()
+
+    async def one_kernel() -> ForkedKernel:
+        manager = PreloadedKernelManager(kernel_name="python3")
+        await manager.start_kernel(cwd=os.getcwd(), env=environment)
+        kernel = manager.provisioner.process
+        assert isinstance(kernel, ForkedKernel)
+        assert kernel.poll() is None
+        await manager.shutdown_kernel(now=True)
+        return kernel
+
+    with kernel_server(environment):
+        address = os.environ[SERVER_VARIABLE]
+        kernel = asyncio.run(one_kernel())
+        assert kernel.poll() is not None  # stopped, and seen to be
+    assert SERVER_VARIABLE not in os.environ
+    assert not Path(address).exists()
+    with pytest.raises(ProcessLookupError):
+        os.kill(kernel.pid, 0)
+
+
+def test_the_server_refuses_a_kernel_it_cannot_give():
+    """A different environment (PYTHONHASHSEED, thread counts take effect when Python
+    starts) or another interpreter's kernel: the manager then starts one itself."""
+    environment = kernel_environment()
+    command = [sys.executable, "-m", "ipykernel_launcher", "-f", "kernel.json"]
+    with kernel_server(environment):
+        other = {**environment, "PYTHONHASHSEED": "1"}
+        assert request_kernel(command, other, os.getcwd()) is None
+        assert request_kernel(["/usr/bin/env", "python3", *command[1:]], environment,
+                              os.getcwd()) is None
+        assert request_kernel(command[:3], "not a mapping", os.getcwd()) is None
+    assert request_kernel(command, environment, os.getcwd()) is None  # no server now
+
+
+def test_build_processes_do_not_pay_for_iri_checks():
+    """nbformat still validates notebooks, without the 2 s grammar compilation."""
+    code = ("from adoption.report.execute import _without_iri_format_checks\n"
+            "_without_iri_format_checks()\n"
+            "import sys, nbformat\n"
+            "from nbformat.v4 import new_notebook\n"
+            "nbformat.validate(new_notebook())\n"
+            "bad = new_notebook(); bad['cells'] = [{'cell_type': 'nonsense'}]\n"
+            "try:\n    nbformat.validate(bad)\nexcept nbformat.ValidationError:\n"
+            "    print('invalid notebook refused')\n"
+            "print('lark' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.split() == ["invalid", "notebook", "refused", "False"]
+
+
+def test_reading_manifests_does_not_load_matplotlib():
+    """The build's main process reads chart manifests; loading matplotlib there would
+    put a second of imports between one report and the next."""
+    code = ("import sys\nfrom adoption.charts import read_manifest, charts_section_html\n"
+            "print('matplotlib' in sys.modules, 'pandas' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.split() == ["False", "False"]
