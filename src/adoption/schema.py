@@ -205,6 +205,11 @@ def _to_number(cells: pd.Series) -> pd.Series:
             return np.nan
         if isinstance(value, int | float | np.integer | np.floating):
             return float(value)
+        if isinstance(value, str):
+            try:  # most cells: plain numbers, which float() reads as the cleaning below would
+                return float(value)
+            except ValueError:
+                pass
         text = str(value).strip().replace("\u202f", "").replace("\u00a0", "")
         if re.fullmatch(r"[-+]?\d+,\d+", text):
             text = text.replace(",", ".")
@@ -264,16 +269,26 @@ def _sector(column: Column) -> tuple[Converter, str]:
 
 def _yes_no(column: Column) -> tuple[Converter, str]:
     def convert(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
-        values, bad = [], []
-        for value in cells:
+        answers: dict[tuple[type, object], tuple[bool | None, bool]] = {}
+
+        def parsed(value: object) -> tuple[bool | None, bool]:
             try:
-                values.append(parse_yes_no(value))
-                bad.append(False)
+                return parse_yes_no(value), False
             except ValueError:
-                values.append(None)
-                bad.append(True)
-        return (pd.Series(values, index=cells.index, dtype="boolean"),
-                pd.Series(bad, index=cells.index))
+                return None, True
+
+        def answer(value: object) -> tuple[bool | None, bool]:
+            key = (type(value), value)  # a column holds a few answers, many times over
+            try:
+                if key not in answers:
+                    answers[key] = parsed(value)
+                return answers[key]
+            except TypeError:  # an unhashable cell
+                return parsed(value)
+
+        values, bad = zip(*map(answer, cells), strict=True) if len(cells) else ((), ())
+        return (pd.Series(list(values), index=cells.index, dtype="boolean"),
+                pd.Series(list(bad), index=cells.index, dtype=bool))
     return convert, YES_NO_HELP
 
 

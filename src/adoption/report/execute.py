@@ -90,7 +90,7 @@ def _run(job: Job) -> str:
     os.environ.update(kernel_environment())  # kernels inherit it
     with _kernel_sockets() as sockets:
         try:
-            papermill.execute_notebook(
+            notebook = papermill.execute_notebook(
                 str(job.notebook), str(job.executed_path), parameters=parameters,
                 kernel_name=KERNEL, progress_bar=False, cwd=str(job.cwd),
                 execution_timeout=job.cell_timeout, start_timeout=120,
@@ -106,7 +106,6 @@ def _run(job: Job) -> str:
                 shutdown_kernel="immediate")
         except Exception as error:
             return _failure_paragraph(job, error)
-    notebook = nbformat.read(job.executed_path, as_version=4)
     _drop_run_metadata(notebook, job)
     nbformat.write(notebook, job.executed_path)
     from adoption.report.html import notebook_html
