@@ -27,15 +27,16 @@ Modules, one concern each:
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
+
+from adoption.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from adoption.charts.chart import Chart
 
-# Each public name and the module it lives in. They load on first use, so that a
-# process that only reads manifests (the report build) does not load matplotlib.
+# Each public name and the module it lives in, loaded on first use (see adoption.lazy):
+# the report build reads manifests without loading matplotlib.
 _HOMES = {
     "account_activity_chart": "activity",
     "account_adoption_chart": "activity",
@@ -64,18 +65,7 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> object:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'adoption.charts' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"adoption.charts.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_HOMES})
-
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES, globals())
 
 __all__ = [
     "ENTRY_KEYS",

@@ -3,6 +3,7 @@
     config        reports.toml: which notebooks, with which parameters
     fingerprint   content hashes: is a report up to date?
     execute       one report in a worker process (papermill, then HTML)
+    worker        what every worker process imports, once for all of them
     kernel_server a warm process that forks a fresh kernel for each report
     kernel_manager  papermill's kernel manager: asks the server, or starts one
     html          an executed notebook -> one self-contained page

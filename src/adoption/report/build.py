@@ -26,7 +26,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from adoption import __version__
@@ -141,9 +142,8 @@ def _execute(work: list[Job], jobs: int, progress: Progress) -> Iterator[Outcome
             progress.started(job.name)
             yield run_job(job)
         return
-    # "spawn": a fresh interpreter per worker, no state copied from this process.
     with ProcessPoolExecutor(max_workers=min(jobs, len(work)),
-                             mp_context=get_context("spawn")) as pool:
+                             mp_context=_worker_context()) as pool:
         pending: dict[Future, str] = {}
         queue = list(work)
 
@@ -151,7 +151,7 @@ def _execute(work: list[Job], jobs: int, progress: Progress) -> Iterator[Outcome
             while queue and len(pending) < jobs:
                 job = queue.pop(0)
                 progress.started(job.name)
-                pending[pool.submit(run_job, job)] = job.name
+                pending[pool.submit(run_job, job, dict(os.environ))] = job.name
 
         try:
             fill()
@@ -165,6 +165,22 @@ def _execute(work: list[Job], jobs: int, progress: Progress) -> Iterator[Outcome
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def _worker_context() -> BaseContext:
+    """Workers are fresh processes, with no state copied from this one: forked from
+    multiprocessing's fork server, which imports what they need once
+    (`adoption.report.worker`), or, where there is none (Windows), new interpreters.
+
+    The fork server lives as long as this process, so in a long session its copy of
+    the build's own code (not the notebooks': kernels get theirs from each build's
+    kernel server) is the one of the first build; it has its own environment, hence
+    `run_job`'s."""
+    if "forkserver" not in get_all_start_methods():
+        return get_context("spawn")
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["adoption.report.worker"])
+    return context
 
 
 def _job(spec: ReportSpec, config: BuildConfig, out: Path) -> Job:

@@ -57,9 +57,16 @@ class Outcome:
     error: str = ""
 
 
-def run_job(job: Job) -> Outcome:
-    """Execute the notebook and convert it; never raises (failures are outcomes)."""
+def run_job(job: Job, environment: Mapping[str, str] | None = None) -> Outcome:
+    """Execute the notebook and convert it; never raises (failures are outcomes).
+
+    `environment`: the build's, for a worker that did not inherit it (forked from
+    multiprocessing's fork server, which started with the first build).
+    """
     started = time.perf_counter()
+    if environment is not None:
+        os.environ.clear()
+        os.environ.update(environment)
     try:
         error = _run(job)
     except Exception as unexpected:  # a worker must report, not crash the pool
@@ -69,7 +76,7 @@ def run_job(job: Job) -> Outcome:
 
 
 def _run(job: Job) -> str:
-    _without_iri_format_checks()
+    without_iri_format_checks()
     import nbformat
     import papermill
     from traitlets.config import Config
@@ -115,7 +122,7 @@ def _run(job: Job) -> str:
     return ""
 
 
-def _without_iri_format_checks() -> None:
+def without_iri_format_checks() -> None:
     """Spare this process the 2 s that importing nbformat can take.
 
     nbformat validates notebooks with jsonschema, which on import loads every format

@@ -26,31 +26,39 @@ account-activity report shows. The codebook is `README.md` in this folder.
 
 from __future__ import annotations
 
-from adoption.snapshots.activity import (
-    account_intervals,
-    account_years,
-    account_years_from_sums,
-    compare_activity,
-    comparison_from_years,
-    sector_year_summary,
-    summary_from_years,
-)
-from adoption.snapshots.creation import (
-    adoption_curve,
-    missing_from_last_snapshot,
-    survivorship_note,
-)
-from adoption.snapshots.dataset import SnapshotDataset
-from adoption.snapshots.importer import ImportReport, import_snapshots
-from adoption.snapshots.load import load_snapshots
-from adoption.snapshots.sectors import (
-    apply_sector_map,
-    read_sector_map,
-    unmapped_accounts,
-    unmapped_note,
-)
-from adoption.snapshots.summary import ActivitySummary, summarise
-from adoption.snapshots.table import COUNTERS, DTYPES, UNKNOWN, SnapshotWarning, write_table
+from adoption.lazy import lazy_exports
+
+# Each public name and the module it lives in, loaded on first use (see adoption.lazy):
+# the command line registers `adoption snapshots` without loading pandas.
+_HOMES = {
+    "account_intervals": "activity",
+    "account_years": "activity",
+    "account_years_from_sums": "activity",
+    "compare_activity": "activity",
+    "comparison_from_years": "activity",
+    "sector_year_summary": "activity",
+    "summary_from_years": "activity",
+    "adoption_curve": "creation",
+    "missing_from_last_snapshot": "creation",
+    "survivorship_note": "creation",
+    "SnapshotDataset": "dataset",
+    "ImportReport": "importer",
+    "import_snapshots": "importer",
+    "load_snapshots": "load",
+    "apply_sector_map": "sectors",
+    "read_sector_map": "sectors",
+    "unmapped_accounts": "sectors",
+    "unmapped_note": "sectors",
+    "ActivitySummary": "summary",
+    "summarise": "summary",
+    "COUNTERS": "table",
+    "DTYPES": "table",
+    "UNKNOWN": "table",
+    "SnapshotWarning": "table",
+    "write_table": "table",
+}
+
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES, globals())
 
 __all__ = [
     "COUNTERS",
