@@ -24,10 +24,10 @@ from __future__ import annotations
 import asyncio
 import atexit
 import importlib
-import importlib.util
 import json
 import logging
 import os
+import runpy
 import select
 import shutil
 import signal
@@ -209,18 +209,23 @@ def serve() -> NoReturn:
     """Import the report stack once, then fork a kernel for each request, until the
     build closes our stdin."""
     listener = socket.socket(fileno=int(sys.argv[1]))
-    environment = dict(os.environ)  # what every kernel's environment must match
+    started_with = dict(os.environ)
     # Ctrl-C is for the build to handle (the terminal sends it to us too). Kernels
     # that end are reaped at once: their managers watch them through pidfds.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
-    if sys.path and sys.path[0] == "":  # as ipykernel_launcher does: IPython adds it back
+    if sys.path and sys.path[0] == "":  # `-c` put it there; each kernel sets its own
         del sys.path[0]
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
     for name in PRELOADED:
         module = importlib.import_module(name)
         for public in getattr(module, "__all__", ()):  # packages that load names on use
             getattr(module, public)
+    # What every kernel's environment must match: what the build gave us, except what
+    # importing set (a new kernel's imports set the same, e.g. debugpy's settings).
+    environment = {name: value for name, value in started_with.items()
+                   if name not in PER_KERNEL_VARIABLES and os.environ.get(name) == value}
+    set_by_imports = {name for name in os.environ if os.environ[name] != started_with.get(name)}
     while True:
         ready, _, _ = select.select([sys.stdin, listener], [], [])
         if sys.stdin in ready:
@@ -228,13 +233,13 @@ def serve() -> NoReturn:
             os._exit(0)
         connection, _ = listener.accept()
         with connection:
-            _serve_one(connection, listener, environment)
+            _serve_one(connection, listener, environment, set_by_imports)
 
 
 def _serve_one(connection: socket.socket, listener: socket.socket,
-               environment: dict[str, str]) -> None:
+               environment: dict[str, str], set_by_imports: set[str]) -> None:
     request = json.loads(connection.makefile("rb").readline() or b"{}")
-    reason = _cannot_fork(request, environment)
+    reason = _cannot_fork(request, environment, set_by_imports)
     if reason:
         connection.sendall(json.dumps({"refused": reason}).encode() + b"\n")
         return
@@ -253,13 +258,16 @@ def _serve_one(connection: socket.socket, listener: socket.socket,
     connection.sendall(json.dumps({"pid": pid}).encode() + b"\n")
 
 
-def _cannot_fork(request: dict, environment: dict[str, str]) -> str:
+def _cannot_fork(request: dict, environment: dict[str, str], set_by_imports: set[str]) -> str:
     """Why this server cannot give the kernel asked for, or '' when it can."""
     if threading.active_count() > 1:  # forking a threaded process is not safe
         return "the server runs threads"
-    asked = {k: v for k, v in request.get("env", {}).items() if k not in PER_KERNEL_VARIABLES}
-    if asked != environment:
-        return "the kernel's environment differs from the server's"
+    ignored = PER_KERNEL_VARIABLES | set_by_imports
+    asked = {k: v for k, v in request.get("env", {}).items() if k not in ignored}
+    differing = sorted(name for name in {*asked, *environment}
+                       if asked.get(name) != environment.get(name))
+    if differing:
+        return f"the kernel's environment differs from the server's in {', '.join(differing)}"
     return ""
 
 
@@ -278,17 +286,22 @@ def _become_kernel(request: dict, started: int) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         os.environ["JPY_PARENT_PID"] = str(os.getppid())  # as jupyter_client's launcher sets it
-        launcher = importlib.util.find_spec("ipykernel_launcher").origin
+        sys.path.insert(0, os.getcwd())  # as `python -m` does; the launcher keeps it or not
         # The kernel watches its parent, this server, and ends if it goes away.
-        sys.argv = [launcher, *request["arguments"],
+        sys.argv = ["ipykernel_launcher", *request["arguments"],
                     f"--IPKernelApp.parent_handle={os.getppid()}"]
         _reseed_numpy()
-        from ipykernel.kernelapp import IPKernelApp
+        from ipykernel import kernelapp
 
-        app = IPKernelApp.instance()  # what launch_new_instance does, in two steps
-        app.initialize()
-        os.close(started)  # its sockets are bound
-        app.start()
+        def launch_new_instance() -> None:
+            """The launcher's last step, telling the server once the sockets are bound."""
+            app = kernelapp.IPKernelApp.instance()
+            app.initialize()
+            os.close(started)
+            app.start()
+
+        kernelapp.launch_new_instance = launch_new_instance  # in this kernel's process only
+        runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
         code = 0
     except SystemExit as exit_:
         code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
