@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import importlib
 import json
 import logging
@@ -78,17 +79,22 @@ def kernel_server(environment: Mapping[str, str]) -> Iterator[None]:
         return
     folder = tempfile.mkdtemp(prefix="adoption-kernels-")
     address = os.path.join(folder, "server")
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(address)
-    listener.listen(16)
     env = {name: value for name, value in environment.items()
            if name not in PER_KERNEL_VARIABLES}
-    command = [sys.executable, "-c", "from adoption.report.kernel_server import serve; serve()",
-               str(listener.fileno())]
-    # stdin is the server's lifeline: it exits when this process closes it, or dies.
-    server = subprocess.Popen(command, env=env, cwd=folder, stdin=subprocess.PIPE,
-                              pass_fds=[listener.fileno()])
-    listener.close()  # the server's copy now: if it dies, asking for a kernel fails fast
+    command = [sys.executable, "-c", "from adoption.report.kernel_server import serve; serve()"]
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+            listener.bind(address)
+            listener.listen(16)
+            # stdin is the server's lifeline: it exits when we close it, or die.
+            server = subprocess.Popen([*command, str(listener.fileno())], env=env, cwd=folder,
+                                      stdin=subprocess.PIPE, pass_fds=[listener.fileno()])
+        # The listener is the server's alone now: if it dies, asking for a kernel fails
+        # at once instead of waiting in the queue.
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        yield
+        return
     previous = os.environ.get(SERVER_VARIABLE)
     os.environ[SERVER_VARIABLE] = address
     try:
@@ -232,7 +238,8 @@ def serve() -> NoReturn:
             # Nothing to save or close: skip tearing down the modules (half a second).
             os._exit(0)
         connection, _ = listener.accept()
-        with connection:
+        connection.settimeout(10)  # a client sends its request at once
+        with connection, contextlib.suppress(OSError, ValueError):  # a client gone: next
             _serve_one(connection, listener, environment, set_by_imports)
 
 
