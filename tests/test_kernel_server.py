@@ -49,6 +49,7 @@ def probe_project(tmp_path: Path) -> Path:
 def probe_facts(project: Path, monkeypatch, *, fork: bool, jobs: int = 1) -> dict[str, dict]:
     """Build the two probe reports with forked (or usual) kernels; what each kernel saw."""
     monkeypatch.setenv(SWITCH_VARIABLE, "1" if fork else "0")
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # `make test` sets Agg: kernels' default
     out = project / ("forked" if fork else "usual")
     outcome = build_reports(project / "reports.toml", out, jobs=jobs)
     assert outcome.ok, outcome.failed
