@@ -31,7 +31,8 @@ class ReportKernelClient(AsyncKernelClient):
     """
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
-        deadline = time.monotonic() + (START_TIMEOUT if timeout is None else timeout)
+        seconds = START_TIMEOUT if timeout is None else timeout
+        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             self.kernel_info()
             try:
@@ -44,7 +45,7 @@ class ReportKernelClient(AsyncKernelClient):
                 pass
             if not await self._async_is_alive():
                 raise RuntimeError("Kernel died before replying to kernel_info")
-        raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+        raise RuntimeError(f"Kernel didn't respond in {seconds:g} seconds")
 
 
 class PreloadedKernelManager(AsyncKernelManager):
