@@ -136,11 +136,11 @@ def without_iri_format_checks() -> None:
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
-def kernel_environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment report kernels run in: `base` (this process's) with hashing and
-    set ordering identical on every build, and one thread of linear algebra per kernel,
+def kernel_environment() -> dict[str, str]:
+    """The environment report kernels run in: this process's, with hashing and set
+    ordering identical on every build, and one thread of linear algebra per kernel,
     since the build already runs one kernel per core."""
-    environment = dict(os.environ if base is None else base)
+    environment = dict(os.environ)
     environment["PYTHONHASHSEED"] = "0"
     environment.update({name: "1" for name in THREAD_VARIABLES})
     # ipykernel's debugger otherwise warns on every kernel start about frozen modules.

@@ -131,11 +131,12 @@ def request_kernel(kernel_cmd: list[str], env: object, cwd: object) -> ForkedKer
     except (OSError, ValueError):
         return None
     pid = reply.get("pid")
-    if not isinstance(pid, int):
-        logging.getLogger(__name__).debug("kernel started the usual way: %s",
-                                          reply.get("refused", "no answer"))
-        return None
-    return ForkedKernel(pid)
+    if isinstance(pid, int):
+        with contextlib.suppress(OSError):  # gone already: start one the usual way
+            return ForkedKernel(pid)
+    logging.getLogger(__name__).debug("kernel started the usual way: %s",
+                                      reply.get("refused", "no answer"))
+    return None
 
 
 def _ipykernel_arguments(kernel_cmd: list[str]) -> list[str] | None:
