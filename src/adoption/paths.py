@@ -10,13 +10,20 @@ NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 
 
 def project_path(path: str | Path | None) -> Path | None:
-    """A notebook parameter's path, read from the project root when relative.
+    """A notebook parameter's path, absolute.
 
-    Notebooks run with the project root as working folder in a build and with
-    `notebooks/` in JupyterLab; resolving here makes both read the same file.
-    None stays None (a loader's "use the bundled data").
+    A relative path is read from the working folder: in a report build that is the
+    folder of the `reports.toml` (the build runs every notebook there), so a config's
+    paths mean the same in the config and in the notebook. The one exception is a
+    notebook opened in JupyterLab from this project's own `notebooks/` folder
+    (`make lab`), whose working folder is `notebooks/`: its defaults name files from
+    the project root, and are read from there. None stays None (a loader's "use the
+    bundled data").
     """
     if path is None:
         return None
     path = Path(path)
-    return path if path.is_absolute() else PROJECT_ROOT / path
+    if path.is_absolute():
+        return path
+    here = Path.cwd().resolve()
+    return (PROJECT_ROOT if here == NOTEBOOKS_DIR else here) / path

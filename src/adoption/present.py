@@ -2,23 +2,28 @@
 
 The statistics return numbers (`adoption.stats`); readers of a report want
 "65 % [56–73]" and "the lead is clear in 2008 and 2009", in English or French.
-Each function here takes a result and a language and returns something a
-notebook displays: `Markdown` for sentences, `HTML` for tables (plain
-`DataFrame.to_html`, so a report rebuilds byte for byte). Numbers are formatted
-by `adoption.charts.i18n` and series named by `data/published/series.toml`,
-exactly as on the charts.
+Each function here takes a result and a language and returns `HTML` a
+notebook displays. Every text that comes from data (a label, a study, a note)
+is escaped, so it reads as the words it is and never as markup; our own
+phrases may carry `**bold**`, which becomes `<strong>`. Source addresses become
+links only when they are http or https (`adoption.escaping.web_url`). Numbers
+are formatted by `adoption.charts.i18n` and series named by
+`data/published/series.toml`, exactly as on the charts.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
-from IPython.display import HTML, Markdown
+from IPython.display import HTML
 
 from adoption.charts import i18n
 from adoption.charts.metadata import certainty_notes, load_series_metadata, series_info
+from adoption.escaping import host, web_url
 from adoption.stats import ClaimCheck, GapTrend, NotEstimable, gap_trend
 from adoption.stats.wording import render
 
@@ -141,7 +146,30 @@ TEXT: dict[str, dict[str, str]] = {
 
 
 def text(key: str, lang: str, **values: object) -> str:
+    """The phrase `key` in `lang`, as plain text (values filled in as given)."""
     return TEXT[key][i18n.check_lang(lang)].format(**values)
+
+
+def text_html(key: str, lang: str, **values: object) -> str:
+    """The phrase `key` in `lang` as HTML: its `**bold**` as <strong>, every value escaped
+    (values that are already HTML are passed as `Safe`)."""
+    template = _bold(html.escape(TEXT[key][i18n.check_lang(lang)], quote=False))
+    return template.format(**{name: _escaped(value) for name, value in values.items()})
+
+
+@dataclass(frozen=True)
+class Safe:
+    """HTML this module built itself, inserted as is (everything else is escaped)."""
+
+    html: str
+
+
+def _escaped(value: object) -> str:
+    return value.html if isinstance(value, Safe) else html.escape(str(value), quote=False)
+
+
+def _bold(escaped: str) -> str:
+    return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", escaped)
 
 
 def between_years(table: pd.DataFrame, years: Sequence[int] | None,
@@ -157,12 +185,12 @@ def between_years(table: pd.DataFrame, years: Sequence[int] | None,
     return table[values.between(min(years), max(years))].reset_index(drop=True)
 
 
-def heading(title: str, level: int = 1) -> Markdown:
-    return Markdown(f"{'#' * level} {title}")
+def heading(title: str, level: int = 1) -> HTML:
+    return HTML(f"<h{level}>{html.escape(title, quote=False)}</h{level}>")
 
 
 def comparison_heading(platform: str, nonprofit: str, business: str | Sequence[str],
-                       table: pd.DataFrame, lang: str = "en", level: int = 2) -> Markdown:
+                       table: pd.DataFrame, lang: str = "en", level: int = 2) -> HTML:
     """"Largest US charities against Fortune 500, blogging, 2007–2010" as a heading."""
     businesses = [business] if isinstance(business, str) else list(business)
     names = [nonprofit, *businesses]
@@ -174,9 +202,10 @@ def comparison_heading(platform: str, nonprofit: str, business: str | Sequence[s
     return heading(title, level)
 
 
-def sentence(words: str) -> Markdown:
-    """A result stated as a quotable sentence."""
-    return Markdown(f"> {words}")
+def sentence(words: str) -> HTML:
+    """A result stated as a quotable sentence (a block quote)."""
+    return HTML(f'<blockquote class="adoption-claim"><p>{html.escape(words, quote=False)}'
+                "</p></blockquote>")
 
 
 def comparison_table(comparison: pd.DataFrame, lang: str = "en") -> HTML:
@@ -214,9 +243,9 @@ def changes_table(changes: pd.DataFrame, lang: str = "en") -> HTML:
     return _html(shown)
 
 
-def trend_summary(trend: GapTrend, lang: str = "en") -> Markdown:
+def trend_summary(trend: GapTrend, lang: str = "en") -> HTML:
     """The gap's trend (`stats.gap_trend`) in a paragraph, with what was left out and why."""
-    paragraph = text(
+    paragraph = text_html(
         "trend", lang,
         span=(i18n.capitalise(i18n.from_to(trend.years, lang)) if lang == "fr"
               else i18n.year_span(trend.years)),
@@ -236,17 +265,18 @@ def trend_summary(trend: GapTrend, lang: str = "en") -> Markdown:
     dropped = [m for m in trend.dropped if m.key != "outside_common_years"]
     if dropped:
         extra.append(text("left_out", lang, items=render(dropped, lang)))
-    return Markdown("\n\n".join([paragraph, *[_sentence_case(e) for e in extra if e]]))
+    rest = [html.escape(_sentence_case(e), quote=False) for e in extra if e]
+    return HTML("".join(f"<p>{part}</p>" for part in [paragraph, *rest]))
 
 
 def trend_or_reason(table: pd.DataFrame, platform: str, nonprofit: str, business: str,
-                    confidence: float = 0.95, lang: str = "en") -> Markdown:
+                    confidence: float = 0.95, lang: str = "en") -> HTML:
     """The trend summary, or in its place the reason the data cannot support a trend."""
     try:
         trend = gap_trend(table, platform, nonprofit, business, confidence)
     except NotEstimable as refusal:
-        return Markdown(text("trend_refused", lang, business=_short(business, lang),
-                             reason=refusal.message.text(lang)))
+        return HTML("<p>" + text_html("trend_refused", lang, business=_short(business, lang),
+                                      reason=refusal.message.text(lang)) + "</p>")
     return trend_summary(trend, lang)
 
 
@@ -265,10 +295,10 @@ def figures_table(table: pd.DataFrame, platform: str | Sequence[str], series: It
         text("study", lang): rows["study"].fillna(""),
         text("read_at", lang): [_link(url) for url in rows["source_url"]],
     })
-    return HTML(shown.to_html(index=False, border=0, classes="adoption-table", escape=False))
+    return _html(shown)
 
 
-def claim(check: ClaimCheck, lang: str = "en") -> Markdown:
+def claim(check: ClaimCheck, lang: str = "en") -> HTML:
     """The claim check (`stats.check_claim`) as a sentence readers can quote."""
     names = {series: _short(series, lang) for series in (check.nonprofit, check.business)}
     return sentence(check.sentence(lang, names))
@@ -293,30 +323,31 @@ def diffusion_summary(diffusion: pd.DataFrame, lang: str = "en") -> HTML:
 
 
 def caveats(table: pd.DataFrame, platform: str | Sequence[str], series: Iterable[str],
-            lang: str = "en") -> Markdown:
+            lang: str = "en") -> HTML:
     """What the data behind a comparison can and cannot say, from the data themselves."""
     names = list(dict.fromkeys(series))
     rows = _rows(table, platform, names)
     catalog = load_series_metadata()
-    items = [text("synthetic", lang)] if rows["synthetic"].any() else []
+    items = [text_html("synthetic", lang)] if rows["synthetic"].any() else []
     if len(names) > 1:
-        items.append(text("population_differs", lang))
+        items.append(text_html("population_differs", lang))
     for name in names:
         info = series_info(name, catalog)
         designs = rows.loc[rows["series"] == name, "design"].astype(str).unique()
         described = i18n.semicolon(lang).join(text(f"design_{d}", lang) for d in sorted(designs))
-        items.append(f"**{info.label[lang]}**{i18n.colon(lang)}{info.population[lang]}"
-                     f"{i18n.semicolon(lang)}{described}.")
+        items.append(f"<strong>{_e(info.label[lang])}</strong>{i18n.colon(lang)}"
+                     f"{_e(info.population[lang])}{i18n.semicolon(lang)}{_e(described)}.")
     items += _missing_n_items(rows, lang, catalog)
-    items += [i18n.capitalise(note) + "." for note in certainty_notes(rows, lang, catalog)]
+    items += [_e(i18n.capitalise(note) + ".") for note in certainty_notes(rows, lang, catalog)]
     if (rows["certainty"].astype(str) != "computed").any():  # published figures
-        items.append(text("definitions_shift", lang))
+        items.append(text_html("definitions_shift", lang))
     noted = rows[rows["note"].notna()]
     for (name, note), group in noted.groupby([noted["series"].astype(str), "note"], sort=True):
-        items.append(text("source_note", lang, label=series_info(name, catalog)
-                          .short_label[lang], year=i18n.year_list(group["year"].unique(), lang),
-                          note=note))
-    return Markdown("\n".join(f"- {item}" for item in items))
+        items.append(text_html("source_note", lang, label=series_info(name, catalog)
+                               .short_label[lang],
+                               year=i18n.year_list(group["year"].unique(), lang), note=note))
+    return HTML('<ul class="adoption-caveats">'
+                + "".join(f"<li>{item}</li>" for item in items) + "</ul>")
 
 
 def weighting_table(table: pd.DataFrame, platform: str, lang: str = "en") -> HTML:
@@ -384,7 +415,17 @@ def _number_2(value: float, lang: str) -> str:
 # --- formatting pieces ---
 
 def _html(frame: pd.DataFrame) -> HTML:
-    return HTML(frame.to_html(index=False, border=0, classes="adoption-table", escape=True))
+    """A table whose every cell is escaped text, except the links this module built."""
+    head = "".join(f"<th>{_e(column)}</th>" for column in frame.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_escaped(value)}</td>" for value in row) + "</tr>"
+        for row in frame.itertuples(index=False, name=None))
+    return HTML(f'<table class="adoption-table"><thead><tr>{head}</tr></thead>'
+                f"<tbody>{body}</tbody></table>")
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=False)
 
 
 def _rows(table: pd.DataFrame, platform: str | Sequence[str],
@@ -394,16 +435,14 @@ def _rows(table: pd.DataFrame, platform: str | Sequence[str],
     return table[table["platform"].isin(platforms) & table["series"].isin(list(series))]
 
 
-def _link(url: object) -> str:
-    """A source address as a link readers can follow (a link, not a request the page makes)."""
-    if url is None or pd.isna(url):
-        return ""
-    address = html.escape(str(url), quote=True)
-    return f'<a href="{address}" rel="noopener noreferrer">{html.escape(_host(str(url)))}</a>'
-
-
-def _host(url: str) -> str:
-    return url.split("//", 1)[-1].split("/", 1)[0]
+def _link(url: object) -> Safe | str:
+    """A source address as a link readers can follow (a link, not a request the page
+    makes); an address that is not http or https is shown as text, never linked."""
+    address = web_url(url)
+    if address is None:
+        return "" if url is None or pd.isna(url) else str(url)
+    return Safe(f'<a href="{html.escape(address, quote=True)}" rel="noopener noreferrer">'
+                f"{html.escape(host(address))}</a>")
 
 
 def _short(series: str, lang: str) -> str:
@@ -471,8 +510,9 @@ def _missing_n_items(rows: pd.DataFrame, lang: str, catalog) -> list[str]:
     missing = rows[rows["n"].isna() & (rows["design"].astype(str) != "census")]
     items = []
     for name, group in missing.groupby(missing["series"].astype(str), sort=True):
-        items.append(text("missing_n", lang, label=series_info(name, catalog).short_label[lang],
-                          years=i18n.year_list(group["year"].astype(int), lang)))
+        items.append(text_html("missing_n", lang,
+                               label=series_info(name, catalog).short_label[lang],
+                               years=i18n.year_list(group["year"].astype(int), lang)))
     return items
 
 
@@ -486,5 +526,5 @@ def _sentence_case(words: str) -> str:
 __all__ = [
     "activity_table", "activity_tests_table", "between_years", "caveats", "changes_table",
     "claim", "comparison_heading", "comparison_table", "diffusion_summary", "figures_table",
-    "heading", "sentence", "trend_or_reason", "trend_summary", "weighting_table",
+    "heading", "sentence", "text_html", "trend_or_reason", "trend_summary", "weighting_table",
 ]

@@ -24,6 +24,7 @@ from adoption.charts.i18n import check_lang, words
 from adoption.charts.layout import DrawPlot, Page, render
 from adoption.charts.metadata import LICENSE
 from adoption.charts.style import CARD, LARGE, CardSize, house_style
+from adoption.escaping import spreadsheet_safe
 
 SVG_LANG = {"en": "en", "fr": "fr"}
 
@@ -180,8 +181,13 @@ class Chart:
         }
 
     def csv(self) -> str:
-        """The plotted numbers as CSV text (UTF-8, comma-separated, '\\n' line ends)."""
-        return self.data.to_csv(index=False, lineterminator="\n")
+        """The plotted numbers as CSV text (UTF-8, comma-separated, '\\n' line ends).
+
+        A text cell that a spreadsheet would run as a formula (it starts with = + - @,
+        a tab or a carriage return: a study named "=HYPERLINK(...)") is written with a
+        leading apostrophe (`adoption.escaping.spreadsheet_text`); numbers are unchanged.
+        """
+        return spreadsheet_safe(self.data).to_csv(index=False, lineterminator="\n")
 
 
 def opaque_png(figure: Figure, size: CardSize, metadata: dict[str, str | None]) -> bytes:

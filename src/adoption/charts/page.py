@@ -12,10 +12,14 @@ markup shown, not markup interpreted by our page.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import quote
+
+from adoption.escaping import markdown_text, web_url
 
 PAGE_WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -80,7 +84,7 @@ STYLE = """<style>
 
 # Copies the textarea named by the button; falls back to selecting it where the
 # Clipboard API is unavailable (a page opened from a file, an old browser).
-SCRIPT = """<script>
+COPY_SCRIPT = """
 document.addEventListener("click", function (event) {
   var button = event.target.closest("button[data-copy]");
   if (!button) { return; }
@@ -99,7 +103,15 @@ document.addEventListener("click", function (event) {
     document.execCommand("copy"); done();
   }
 });
-</script>"""
+"""
+SCRIPT = f"<script>{COPY_SCRIPT}</script>"
+
+
+def script_hashes() -> list[str]:
+    """The CSP source expressions ('sha256-...') of the inline scripts this fragment
+    carries: the page's Content-Security-Policy allows these and no other script."""
+    digest = hashlib.sha256(COPY_SCRIPT.encode("utf-8")).digest()
+    return [f"'sha256-{base64.b64encode(digest).decode('ascii')}'"]
 
 
 def charts_section_html(
@@ -172,9 +184,9 @@ def _sources(entry: Mapping, words: Mapping[str, str]) -> str:
     """Each series' publisher and the pages its figures were read from."""
     items = []
     for source in entry.get("sources", []):
-        links = " ".join(f'<a href="{_e(url)}" rel="noopener">[{number}]</a>'
-                         for number, url in enumerate(source.get("urls", []), start=1)
-                         if _is_web_url(url))
+        urls = [address for address in map(web_url, source.get("urls", [])) if address]
+        links = " ".join(f'<a href="{_e(url)}" rel="noopener noreferrer">[{number}]</a>'
+                         for number, url in enumerate(urls, start=1))
         items.append(f"<li>{_e(source['label'])} ({_e(source['publisher'])}) {links}</li>")
     if not items:
         return ""
@@ -219,8 +231,8 @@ def html_snippet(entry: Mapping, public_url: str | None = None) -> str:
 def markdown_snippet(entry: Mapping, public_url: str | None = None) -> str:
     """The Markdown equivalent: the image with its alt text, then the caption in italics."""
     source = _url(public_url or "", entry["files"]["png"])
-    alt = _markdown_escape(entry["alt_text"])
-    caption = _markdown_escape(f'{entry["title"]}. {entry["source_line"]}. {entry["credit"]}.')
+    alt = markdown_text(entry["alt_text"])
+    caption = markdown_text(f'{entry["title"]}. {entry["source_line"]}. {entry["credit"]}.')
     return f"![{alt}]({source})\n\n*{caption}*"
 
 
@@ -246,13 +258,3 @@ def _id(name: str) -> str:
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
-
-def _is_web_url(url: str) -> bool:
-    return url.startswith(("https://", "http://"))
-
-
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!<>|])")
-
-
-def _markdown_escape(text: str) -> str:
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)

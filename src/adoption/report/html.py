@@ -15,6 +15,8 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
+from adoption.report.policy import content_security_policy
+
 TEMPLATES = Path(__file__).parent / "templates"
 LANGUAGES = ("en", "fr")
 # Cells every report leaves out, whatever its language.
@@ -33,7 +35,8 @@ def notebook_html(notebook: nbformat.NotebookNode, title: str, language: str,
     """The report page. `links`: index_href, notebook_href, data (file, sha256), version."""
     notebook = nbformat.from_dict(notebook)
     notebook.metadata["title"] = title
-    resources = {"adoption": {**LABELS.get(language, LABELS["en"]), **links}}
+    resources = {"adoption": {**LABELS.get(language, LABELS["en"]), **links,
+                              "csp": content_security_policy()}}
     body, _ = _exporter(language).from_notebook_node(notebook, resources=resources)
     return body
 

@@ -10,6 +10,7 @@ import jinja2
 
 from adoption import __version__
 from adoption.report.config import BuildConfig
+from adoption.report.policy import content_security_policy
 from adoption.report.state import BuildState
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -17,7 +18,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 def index_html(config: BuildConfig, state: BuildState, charts: list[dict],
                built_at: str) -> str:
-    from adoption.charts.page import charts_section_html
+    from adoption.charts.page import charts_section_html, script_hashes
 
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                                      autoescape=True, keep_trailing_newline=True)
@@ -27,6 +28,7 @@ def index_html(config: BuildConfig, state: BuildState, charts: list[dict],
         charts_section=jinja2.utils.markupsafe.Markup(charts_section_html(charts)),
         built_at=built_at,
         version=__version__,
+        csp=content_security_policy(script_hashes()),
     )
 
 
