@@ -39,7 +39,11 @@ def test_seed_study_figures_and_derived_columns():
     assert charities_2009["share"] == 0.65
     assert charities_2009["adopters"] == 49  # 0.65 x 76 = 49.4
     assert charities_2009["n"] == 76 and charities_2009["population_size"] == 200
-    assert figures.loc[("umassd-fortune500", 2009, "blog"), "adopters"] == 110  # 22 % of 500
+    # 22% of 500 would be 110; the quote counts "One hundred-eight" (a correction adds it).
+    fortune_2009 = figures.loc[("umassd-fortune500", 2009, "blog")]
+    assert fortune_2009["adopters"] == 108 and fortune_2009["exact_count"]
+    assert fortune_2009["percent"] == 22 and fortune_2009["share"] == 108 / 500
+    assert not charities_2009["exact_count"] and charities_2009["percent_decimals"] == 0
     inc_2010 = figures.loc[("umassd-inc500", 2010, "blog")]
     assert pd.isna(inc_2010["n"]) and pd.isna(inc_2010["adopters"])
 

@@ -11,7 +11,7 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportions_ztest
 
 import adoption
-from adoption.stats import compare_sectors, wilson_interval, year_over_year
+from adoption.stats import compare_sectors, estimate_share, wilson_interval, year_over_year
 
 # Typed out from CONTRACT.md on purpose (not imported): the test pins the promise.
 CONTRACT_COLUMNS = [
@@ -63,22 +63,39 @@ def test_the_contract_names_are_importable_from_adoption_stats() -> None:
     from adoption.stats import compare_sectors, difference_interval, wilson_interval  # noqa: F401
 
 
-def test_shares_are_the_published_fractions(versus_fortune: pd.DataFrame) -> None:
+def test_shares_are_the_published_fractions_or_the_quoted_counts(
+        versus_fortune: pd.DataFrame) -> None:
     assert versus_fortune["nonprofit_share"].tolist() == [0.34, 0.57, 0.65, 0.64]
-    assert versus_fortune["business_share"].tolist() == [0.08, 0.16, 0.22, 0.23]
+    # The quotes give 81, 108 and 116 of the 500 for 2008-2010; 2007 has only 8%.
+    assert versus_fortune["business_share"].tolist() == [0.08, 81 / 500, 108 / 500,
+                                                         116 / 500]
 
 
-def test_a_census_is_exact_even_without_n(versus_fortune: pd.DataFrame) -> None:
-    # Fortune 500, 2007: 8%, a census with n not printed.
-    row = versus_fortune.set_index("year").loc[2007]
-    assert row["business_low"] == row["business_high"] == 0.08
-    charity_low, charity_high = wilson_interval(0.34 * 76, 76, population_size=200)
-    assert row["nonprofit_low"] == pytest.approx(charity_low)
-    assert row["difference_low"] == pytest.approx(0.26 - (0.34 - charity_low))
-    assert row["difference_high"] == pytest.approx(0.26 + (charity_high - 0.34))
+def test_a_census_with_its_count_is_exact(versus_fortune: pd.DataFrame) -> None:
+    row = versus_fortune.set_index("year").loc[2009]
+    assert row["business_low"] == row["business_high"] == 108 / 500
+    charity_low, charity_high = wilson_interval(0.65 * 76, 76, population_size=200)
+    assert row["difference_low"] == pytest.approx(charity_low - 108 / 500)
+    assert row["difference_high"] == pytest.approx(charity_high - 108 / 500)
     assert row["leader"] == "nonprofit"
     assert row["test"] == "score_vs_known"
-    assert "as cited" in row["caveat"]
+
+
+def test_a_figure_cited_second_hand_has_no_interval(versus_fortune: pd.DataFrame) -> None:
+    # Fortune 500, 2007: 8%, only cited by a later report; how it was measured is unknown.
+    row = versus_fortune.set_index("year").loc[2007]
+    assert row["business_design"] == "unknown" and row["leader"] == "unknown"
+    assert math.isnan(row["business_low"]) and math.isnan(row["difference_low"])
+    assert math.isnan(row["p_value"])
+    assert "cited by a later report; method unknown" in row["caveat"]
+
+
+def test_a_rounded_census_has_its_rounding_interval(bundled: pd.DataFrame) -> None:
+    # Fortune 500 Twitter 2012: "73%", no count: 72.5% to 73.5% of the 500 companies.
+    estimate = estimate_share(bundled[(bundled["series"] == "umassd-fortune500")
+                                      & (bundled["platform"] == "twitter")
+                                      & (bundled["year"] == 2012)].iloc[0])
+    assert (estimate.low, estimate.high) == pytest.approx((0.725, 0.735))
 
 
 def test_a_sample_without_n_has_no_interval(versus_inc: pd.DataFrame) -> None:
@@ -135,7 +152,7 @@ def test_two_censuses_are_compared_exactly_without_a_test() -> None:
     assert math.isnan(row["p_value"]) and pd.isna(row["test"])
 
 
-def test_self_selected_figures_are_compared_with_a_caveat() -> None:
+def test_self_selected_figures_are_not_comparable() -> None:
     table = make_table([
         {"series": "np", "sector": "nonprofit", "year": 2010, "share": 0.86, "n": 1173,
          "population_size": 1173, "design": "self_selected"},
@@ -143,10 +160,10 @@ def test_self_selected_figures_are_compared_with_a_caveat() -> None:
          "population_size": 100, "design": "census"},
     ])
     row = compare_sectors(table, "blog", "np", "biz").iloc[0]
-    # No population to correct toward: the population size is ignored, not used as a census.
-    assert (row["nonprofit_low"], row["nonprofit_high"]) == pytest.approx(
-        wilson_interval(0.86 * 1173, 1173)
-    )
+    # Respondents who chose to answer describe no population: no interval, no test.
+    assert row["leader"] == "not_comparable"
+    assert math.isnan(row["nonprofit_low"]) and math.isnan(row["difference_low"])
+    assert math.isnan(row["p_value"]) and pd.isna(row["robust_to_nonresponse"])
     assert "self-selected" in row["caveat"]
 
 
@@ -211,17 +228,21 @@ def test_year_over_year_changes_in_points(bundled: pd.DataFrame) -> None:
     assert first["change_points_low"] == pytest.approx(100 * expected_low)
     assert first["change_points_high"] == pytest.approx(100 * expected_high)
     assert first["direction"] == "rose"
-    assert charities.loc[2009, "direction"] == "unclear"
+    assert charities.loc[2009, "direction"] == "no_clear_change"
     fortune = changes[changes["series"] == "umassd-fortune500"].set_index("year_from")
-    assert fortune.loc[2010, "direction"] == "unchanged"  # 23% and 23%, both censuses
+    # 23% and 23%, but the quotes count 116 then 114 companies: it fell 0.4 points.
+    assert fortune.loc[2010, "direction"] == "fell"
+    assert fortune.loc[2010, "change_points"] == pytest.approx(-0.4)
+    assert fortune.loc[2009, "change_points"] == pytest.approx(1.6)  # 108 -> 116
+    # 157 companies in 2014, 103 in 2015 (both counted): exactly -10.8 points.
     assert fortune.loc[2014, "direction"] == "fell"
-    assert fortune.loc[2014, "change_points_low"] == pytest.approx(-10.0)
+    assert fortune.loc[2014, "change_points_low"] == pytest.approx(-10.8)
 
 
 def test_year_over_year_unknown_without_n(bundled: pd.DataFrame) -> None:
     changes = year_over_year(bundled, "blog", "umassd-inc500").set_index("year_from")
     assert changes.loc[2007, "direction"] == "unknown"
-    assert changes.loc[2008, "direction"] == "unclear"
+    assert changes.loc[2008, "direction"] == "no_clear_change"
 
 
 def test_a_population_smaller_than_its_sample_is_refused() -> None:

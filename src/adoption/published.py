@@ -5,12 +5,20 @@ studies themselves (codebook: `data/published/README.md`). Users may bring their
 own file in the same layout. `load_published` reads either, checks every cell
 and every rule below, and returns typed columns plus two derived ones:
 
-- `share`: the figure as a fraction (percent / 100);
-- `adopters`: share x n rounded half up, missing where n is missing. It is an
-  estimate: published percentages are themselves rounded.
+- `share`: the figure as a fraction: `adopters` / `n` where the count is given
+  (exact), else percent / 100;
+- `adopters`: the count where the source gives it, else share x n rounded half up
+  (an estimate: published percentages are themselves rounded), missing where n is;
+- `exact_count`: True where `adopters` is the source's own count;
+- `percent_decimals`: the decimals the percentage was published with (23 -> 0,
+  74.2 -> 1), which sets its rounding interval (`adoption.rounding`).
 
 A figure may be given as `percent`, as `share` (0-1), or as `adopters` with `n`;
-`percent` wins when several are present.
+`percent` is shown as published when it is there, and the count, when there is
+one, is what the statistics use.
+
+Corrections beside the file (`NAME.corrections.csv`, see `adoption.corrections`)
+are applied on loading; the bundled ones are listed in `data/published/README.md`.
 """
 
 from __future__ import annotations
@@ -20,10 +28,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from adoption.corrections import apply_corrections, corrections_path, read_corrections
 from adoption.labels import BUSINESS, HIGHER_EDUCATION, NONPROFIT
 from adoption.paths import BUNDLED_PUBLISHED
 from adoption.problems import DataError, Problem, problem
 from adoption.readers import RawTable, read_table
+from adoption.rounding import printed_decimals
 from adoption.schema import Column, parse_columns, unknown_column_typos
 
 SECTORS = (NONPROFIT, BUSINESS, HIGHER_EDUCATION)
@@ -65,7 +75,11 @@ def load_published(path: str | Path | None = None) -> pd.DataFrame:
 
     Raises DataError listing every problem, each with its file, line and column.
     """
-    raw = read_table(BUNDLED_PUBLISHED if path is None else path)
+    source = Path(BUNDLED_PUBLISHED if path is None else path)
+    raw = read_table(source)
+    fixes = corrections_path(source)
+    raw = apply_corrections(raw, read_corrections(fixes), fixes,
+                            {column.name for column in COLUMNS})
     figures, problems = parse_published(raw)
     if problems:
         raise DataError(problems)
@@ -82,7 +96,7 @@ def parse_published(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
     problems += _row_problems(raw, typed)
     if problems:
         return typed, problems
-    return _finish(typed), problems
+    return _finish(typed, _percent_decimals(raw)), problems
 
 
 def _figure_column_problems(raw: RawTable) -> list[Problem]:
@@ -170,22 +184,43 @@ def _series_sector_problems(raw: RawTable, typed: pd.DataFrame) -> list[Problem]
     return problems
 
 
-def _finish(typed: pd.DataFrame) -> pd.DataFrame:
+def _percent_decimals(raw: RawTable) -> pd.Series:
+    """Decimals each percentage was written with; for typed formats (Excel, Parquet) the
+    shortest form of the number (23.0 -> 0, 74.2 -> 1)."""
+    if "percent" not in raw.frame.columns:
+        return pd.Series(pd.NA, index=raw.frame.index, dtype="Int64")
+
+    def decimals(cell: object) -> object:
+        if cell is None or (not isinstance(cell, str) and pd.isna(cell)):
+            return pd.NA
+        text = cell if isinstance(cell, str) else repr(float(cell)).removesuffix(".0")
+        return printed_decimals(text)
+
+    return raw.frame["percent"].map(decimals).astype("Int64")
+
+
+def _finish(typed: pd.DataFrame, percent_decimals: pd.Series) -> pd.DataFrame:
     """Derived columns and final dtypes."""
     figures = typed.copy()
+    given = figures["adopters"] if "adopters" in figures else pd.Series(
+        pd.NA, index=figures.index, dtype="Int64")
+    exact = given.notna() & figures["n"].notna()
     share = _share(figures)
     percent = figures["percent"] if "percent" in figures else pd.Series(np.nan, figures.index)
     figures["percent"] = percent.where(percent.notna(), share * 100).astype("float64")
-    figures["share"] = share
-    if "adopters" not in figures:
-        figures["adopters"] = _round_half_up(share * figures["n"].astype("Float64"))
+    counted = (given / figures["n"]).astype("float64")
+    figures["share"] = counted.where(exact.to_numpy(), share)
+    estimated = _round_half_up(share * figures["n"].astype("Float64"))
+    figures["adopters"] = given.where(exact, estimated).astype("Int64")
+    figures["exact_count"] = exact.astype(bool)
+    figures["percent_decimals"] = percent_decimals.astype("Int64")
     figures["platform"] = figures["platform"].str.casefold().str.replace(r"[\s\-]+", "_",
                                                                          regex=True)
     figures["series"] = _category(figures["series"])
     figures["platform"] = _category(figures["platform"])
     figures["sector"] = pd.Categorical(figures["sector"], categories=SECTORS)
     figures["design"] = pd.Categorical(figures["design"], categories=DESIGNS)
-    certainty = figures.get("certainty", None)
+    certainty = figures.get("certainty", pd.Series(None, index=figures.index, dtype=object))
     figures["certainty"] = pd.Categorical(certainty, categories=CERTAINTIES)
     figures["year"] = figures["year"].astype("int64")
     return figures.reset_index(drop=True)

@@ -107,10 +107,11 @@ def unknown_column_typos(raw: RawTable, columns: Sequence[Column]) -> list[Probl
     """Undeclared columns that look like a typo of an optional column.
 
     (Typos of required columns are reported with the missing column.)"""
+    declared = {c.name for c in columns}
     known = [c.name for c in columns if not c.required]
     problems = []
     for name in raw.frame.columns:
-        if name in known:
+        if name in declared:  # a declared column is never a typo of another
             continue
         typo = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
         if typo and typo[0] not in raw.frame.columns:

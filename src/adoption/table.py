@@ -11,9 +11,11 @@ the columns that say so.
 | `sector` | category | nonprofit, business or higher_education |
 | `year` | int | the year the data describe |
 | `platform` | category | blog, twitter, facebook, ... |
-| `adopters` | Int64 | organisations using the platform (published: share x n rounded) |
+| `adopters` | Int64 | organisations using the platform (the count, else share x n rounded) |
+| `exact_count` | bool | True where `adopters` is a real count (the source's, or answers) |
 | `n` | Int64 | organisations measured; missing where the source does not say |
-| `share` | float | adopters / n, or the published share |
+| `share` | float | adopters / n where the count is exact, else the published share |
+| `percent_decimals` | Int64 | decimals the percentage was printed with; missing for surveys |
 | `share_weighted` | float | survey-weighted share; NaN without weights |
 | `n_effective` | float | Kish effective sample size (sum w)^2 / sum w^2; NaN without weights |
 | `population_size` | Int64 | size of the population measured from; missing if unknown |
@@ -34,9 +36,9 @@ from adoption.published import CERTAINTIES, DESIGNS, SECTORS
 from adoption.survey import PLATFORM_PREFIX, platform_columns
 
 COLUMNS = [
-    "series", "sector", "year", "platform", "adopters", "n", "share", "share_weighted",
-    "n_effective", "population_size", "design", "certainty", "publisher", "study",
-    "source_url", "note", "synthetic",
+    "series", "sector", "year", "platform", "adopters", "exact_count", "n", "share",
+    "percent_decimals", "share_weighted", "n_effective", "population_size", "design",
+    "certainty", "publisher", "study", "source_url", "note", "synthetic",
 ]
 KEY = ["series", "sector", "year", "platform"]
 SYNTHETIC_NOTE = "SYNTHETIC: illustrative data drawn by `adoption synth`, not real organisations"
@@ -85,6 +87,8 @@ def from_survey(survey: pd.DataFrame) -> pd.DataFrame:
     table["synthetic"] = synthetic.to_numpy()
     table["design"] = "survey"
     table["certainty"] = "computed"
+    table["exact_count"] = True
+    table["percent_decimals"] = pd.NA
     table["publisher"] = np.where(table["synthetic"], "adoption project (synthetic)", pd.NA)
     table["study"] = table["series"].astype("string")
     table["source_url"] = pd.NA
@@ -128,8 +132,9 @@ def _typed(table: pd.DataFrame) -> pd.DataFrame:
     table["certainty"] = pd.Categorical(table["certainty"],
                                         categories=(*CERTAINTIES, "computed"))
     table["year"] = table["year"].astype("int64")
-    for name in ("adopters", "n", "population_size"):
+    for name in ("adopters", "n", "population_size", "percent_decimals"):
         table[name] = pd.to_numeric(table[name]).astype("Int64")
+    table["exact_count"] = table["exact_count"].astype(bool)
     for name in ("share", "share_weighted", "n_effective"):
         table[name] = table[name].astype("float64")
     for name in ("publisher", "study", "source_url", "note"):

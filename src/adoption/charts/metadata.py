@@ -1,153 +1,47 @@
 """What a chart says about its sources, built from the data's own metadata.
 
 Two inputs, both beside the data: the `publisher`, `study`, `source_url` and
-`certainty` columns of each plotted row, and `data/published/series.toml`, which
-gives every series its labels and population in English and French and the
+`certainty` columns of each plotted row, and the series metadata
+(`adoption.metadata`: `data/published/series.toml`, or labels made from the data),
+which gives every series its labels and population in English and French and the
 publisher's canonical name for source lines (the rows spell it several ways:
 "UMass Dartmouth Center for Marketing Research (Barnes et al.) with Eric Mattson").
-A series without an entry is an error naming the entry to add, never a chart
-with a made-up label.
 """
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
 from adoption.charts.i18n import (
-    LANGUAGES,
     check_lang,
-    join,
     quoted,
     semicolon,
     words,
     year_list,
     year_span,
 )
-from adoption.paths import DATA_DIR
+from adoption.metadata import (
+    SERIES_METADATA,
+    TEXT_FIELDS,
+    MissingSeriesMetadata,
+    SeriesInfo,
+    check_covers,
+    load_series_metadata,
+    series_info,
+)
 
-SERIES_METADATA = DATA_DIR / "published" / "series.toml"
-TEXT_FIELDS = ("label", "short_label", "noun", "population")
+__all__ = [
+    "CERTAINTY_NOTES", "LICENSE", "LICENSE_URL", "SERIES_METADATA", "TEXT_FIELDS",
+    "MissingSeriesMetadata", "SeriesInfo", "bibtex", "certainty_notes", "check_covers",
+    "citation", "labels", "load_series_metadata", "series_info", "source_line", "source_note",
+    "source_text", "sources",
+]
+
 LICENSE = "CC BY 4.0"
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 CERTAINTY_NOTES = ("as_cited", "derived", "uncertain")
-
-
-class MissingSeriesMetadata(ValueError):
-    """A plotted series has no complete entry in the series metadata file."""
-
-
-@dataclass(frozen=True)
-class SeriesInfo:
-    """One series' chart metadata (see `data/published/series.toml` for each field)."""
-
-    series: str
-    slug: str
-    publisher: Mapping[str, str]
-    label: Mapping[str, str]
-    short_label: Mapping[str, str]
-    noun: Mapping[str, str]
-    population: Mapping[str, str]
-    short_noun: Mapping[str, str]
-    synthetic: bool = False
-
-
-def load_series_metadata(path: str | Path | None = None) -> dict[str, SeriesInfo]:
-    """Every series' metadata from `series.toml` (the bundled file by default), checked.
-
-    Raises MissingSeriesMetadata naming the file, series and key when an entry
-    lacks a field or a language.
-    """
-    resolved = Path(path or SERIES_METADATA).resolve()
-    # Keyed on the modification time too, so an edit shows at the next chart in a session.
-    modified = resolved.stat().st_mtime_ns if resolved.exists() else 0
-    return dict(_load_cached(str(resolved), modified))
-
-
-@lru_cache(maxsize=8)
-def _load_cached(path: str, modified: int) -> tuple[tuple[str, SeriesInfo], ...]:
-    try:
-        with open(path, "rb") as handle:
-            raw = tomllib.load(handle)
-    except FileNotFoundError:
-        raise MissingSeriesMetadata(f"{path}: series metadata file not found") from None
-    except tomllib.TOMLDecodeError as error:
-        raise MissingSeriesMetadata(f"{path}: not valid TOML ({error})") from None
-    return tuple((name, _series_info(path, name, entry)) for name, entry in raw.items())
-
-
-def _series_info(path: str, name: str, entry: object) -> SeriesInfo:
-    if not isinstance(entry, dict):
-        raise MissingSeriesMetadata(f"{path}: [{name}] must be a table of keys")
-    texts = {field: _texts(path, name, entry, field) for field in TEXT_FIELDS}
-    slug = entry.get("slug")
-    if not isinstance(slug, str) or not slug or slug != slug.lower() or " " in slug:
-        raise MissingSeriesMetadata(
-            f"{path}: [{name}] needs slug = \"...\" (lower case, no spaces), the series' "
-            "part of chart file names"
-        )
-    short_noun = _texts(path, name, entry, "short_noun") if "short_noun" in entry else (
-        texts["noun"])
-    return SeriesInfo(
-        series=name,
-        slug=slug,
-        publisher=_publisher(path, name, entry.get("publisher")),
-        short_noun=short_noun,
-        synthetic=bool(entry.get("synthetic", False)),
-        **texts,
-    )
-
-
-def _texts(path: str, name: str, entry: dict, field: str) -> dict[str, str]:
-    value = entry.get(field)
-    missing = [lang for lang in LANGUAGES
-               if not isinstance(value, dict) or not str(value.get(lang, "")).strip()]
-    if missing:
-        keys = ", ".join(f"{field}.{lang}" for lang in missing)
-        raise MissingSeriesMetadata(f"{path}: [{name}] lacks {keys}")
-    return {lang: str(value[lang]) for lang in LANGUAGES}
-
-
-def _publisher(path: str, name: str, value: object) -> dict[str, str]:
-    """One name, a list of names (joined per language), or a table {en, fr}."""
-    if isinstance(value, str) and value.strip():
-        return dict.fromkeys(LANGUAGES, value)
-    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-        return {lang: join(value, lang) for lang in LANGUAGES}
-    if isinstance(value, dict) and all(str(value.get(lang, "")).strip() for lang in LANGUAGES):
-        return {lang: str(value[lang]) for lang in LANGUAGES}
-    raise MissingSeriesMetadata(
-        f"{path}: [{name}] needs publisher = \"Name\" (or a list of names, or publisher.en "
-        "and publisher.fr): the name charts print in their source line"
-    )
-
-
-def series_info(series: str, catalog: Mapping[str, SeriesInfo] | None = None) -> SeriesInfo:
-    """The metadata of one series; MissingSeriesMetadata naming the entry to add if none."""
-    catalog = load_series_metadata() if catalog is None else catalog
-    try:
-        return catalog[str(series)]
-    except KeyError:
-        raise MissingSeriesMetadata(
-            f"series {series!r} has no entry in {SERIES_METADATA.relative_to(DATA_DIR.parent)}: "
-            f"add a [{series}] table with publisher, slug, and label, short_label, noun and "
-            "population in en and fr, so its charts can be labelled and sourced"
-        ) from None
-
-
-def check_covers(table: pd.DataFrame, catalog: Mapping[str, SeriesInfo] | None = None) -> None:
-    """Raise MissingSeriesMetadata listing every series of `table` that has no entry."""
-    catalog = load_series_metadata() if catalog is None else catalog
-    missing = sorted(set(table["series"].astype(str)) - set(catalog))
-    if missing:
-        raise MissingSeriesMetadata(
-            f"series without metadata in {SERIES_METADATA.name}: {', '.join(missing)}"
-        )
 
 
 def source_text(rows: pd.DataFrame, lang: str, catalog: Mapping[str, SeriesInfo]) -> str:

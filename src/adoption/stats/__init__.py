@@ -8,11 +8,13 @@ and in each module:
                 survey weights (Kish effective n)
     difference  two shares: Newcombe's hybrid interval for the gap, relative risk,
                 odds ratio, tests of equal shares
-    compare     the adoption table, year by year: compare_sectors, year_over_year
+    compare     the adoption table, year by year: compare_sectors, year_over_year,
+                robust_to_nonresponse (worst-case bounds), not_comparable figures
     trend       did the gap widen or narrow? (logistic model, sector x year)
     claim       "nonprofits led for N years running": which years the data support,
                 in an English or French sentence
-    diffusion   the year each series reached 50% (logistic curve, bootstrap)
+    reaching    the years between which a series passed 50%, from its own figures
+    diffusion   logistic adoption curves, their ceiling checked (bootstrap for the 50% year)
 
 Every function raises `ValueError` naming the argument for bad input, and
 `NotEstimable` (a ValueError with a `reason`) when the data are too thin.
@@ -23,11 +25,15 @@ from adoption.stats.claim import ClaimCheck, Unsupported, check_claim, longest_r
 from adoption.stats.compare import (
     COMPARISON_COLUMNS,
     DETAIL_COLUMNS,
+    DIRECTIONS,
+    LEADERS,
     YEAR_OVER_YEAR_COLUMNS,
     ShareEstimate,
     compare_sectors,
+    difference_of,
     estimate_share,
     holm_adjust,
+    robust_to_nonresponse,
     year_over_year,
 )
 from adoption.stats.difference import (
@@ -46,15 +52,22 @@ from adoption.stats.intervals import (
     weighted_share,
     wilson_interval,
 )
+from adoption.stats.reaching import Crossing, crossing, crossings
 from adoption.stats.trend import GapTrend, gap_trend
-from adoption.stats.wording import format_number, format_percent
+
+# The comparison table's `leader` for a figure that cannot be set against another
+# (a self-selected sample): named here as the contract names it.
+not_comparable = "not_comparable"
 
 __all__ = [
     "COMPARISON_COLUMNS",
     "DETAIL_COLUMNS",
     "DIFFUSION_COLUMNS",
+    "DIRECTIONS",
+    "LEADERS",
     "YEAR_OVER_YEAR_COLUMNS",
     "ClaimCheck",
+    "Crossing",
     "DiffusionFit",
     "GapTrend",
     "NotEstimable",
@@ -64,21 +77,24 @@ __all__ = [
     "check_claim",
     "combine_share_intervals",
     "compare_sectors",
+    "crossing",
+    "crossings",
     "difference_interval",
+    "difference_of",
     "diffusion_table",
     "equal_shares_test",
     "estimate_share",
     "fit_diffusion",
-    "format_number",
-    "format_percent",
     "fpc_effective_n",
     "gap_trend",
     "holm_adjust",
     "kish_effective_n",
     "known_share_test",
     "longest_run",
+    "not_comparable",
     "odds_ratio",
     "relative_risk",
+    "robust_to_nonresponse",
     "weighted_share",
     "wilson_interval",
     "year_over_year",

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from adoption.stats.wording import Message
+from adoption.text import Message
 
 
 class NotEstimable(ValueError):

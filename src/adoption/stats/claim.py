@@ -2,8 +2,9 @@
 
 "Charities lead businesses for the third year running" bundles several claims:
 nonprofits had the higher share in each year, the difference in each year is
-larger than sampling error could produce, and those years follow one another.
-`check_claim` takes them apart from the comparison table (`compare_sectors`):
+larger than sampling error (and rounding) could produce, and those years follow
+one another. `check_claim` takes them apart from the comparison table
+(`compare_sectors`):
 
 * the years both series have, and in which of them the nonprofit share was higher;
 * the years in which that lead is supported: the interval of the difference
@@ -11,11 +12,14 @@ larger than sampling error could produce, and those years follow one another.
 * the longest run of consecutive calendar years with a supported lead (among
   runs of equal length, the most recent, since a claim like "the third year
   running" is about the latest years);
-* the years led but not supported, and why: the interval includes zero, or a
-  sample size was not published so no interval can be drawn.
+* the years led but not supported, and why: the interval includes zero, a sample
+  size was not published, a figure was cited second-hand (method unknown), or a
+  side is a self-selected sample (not comparable);
+* which supported leads hold even when every organisation not measured is counted
+  against the leader (`robust_to_nonresponse`).
 
-`ClaimCheck.sentence(lang="en" | "fr")` states the result in a sentence readers
-can quote.
+`ClaimCheck.sentence(lang)` states the result in sentences readers can quote, from
+the catalog of `adoption.text`: the words follow these verdicts and nothing else.
 """
 
 from __future__ import annotations
@@ -25,31 +29,25 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from adoption.metadata import series_names
 from adoption.stats._checks import check_confidence
 from adoption.stats.compare import compare_sectors, series_rows
-from adoption.stats.wording import (
-    NARROW_NBSP,
-    format_percent,
-    join_words,
-    platform_words,
-    sector_words,
-    semicolon,
-)
+from adoption.text import Names, Series, say
+from adoption.text.formats import clauses
 
 INTERVAL_INCLUDES_ZERO = "interval_includes_zero"
-SYNTHETIC_WARNING = {
-    "en": "SYNTHETIC DATA, illustrative only:",
-    "fr": f"DONNÉES SYNTHÉTIQUES, à titre d’illustration seulement{NARROW_NBSP}:",
-}
 SAMPLE_SIZE_MISSING = "sample_size_missing"
+METHOD_UNKNOWN = "method_unknown"
+NOT_COMPARABLE = "not_comparable"
 
 
 @dataclass(frozen=True)
 class Unsupported:
     """A year in which the nonprofits led but the lead is not supported, and why.
 
-    `reason` is `interval_includes_zero` or `sample_size_missing`; for the latter,
-    `series` names the series whose n was not published.
+    `reason` is `interval_includes_zero`, `sample_size_missing`, `method_unknown`
+    (a figure cited second-hand) or `not_comparable` (a self-selected sample);
+    `series` names the series whose figure is at fault.
     """
 
     year: int
@@ -57,9 +55,9 @@ class Unsupported:
     series: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        if self.reason == SAMPLE_SIZE_MISSING:
-            return f"{self.year}: sample size not published for {', '.join(self.series)}"
-        return f"{self.year}: the interval of the difference includes zero"
+        if self.reason == INTERVAL_INCLUDES_ZERO:
+            return f"{self.year}: the interval of the difference includes zero"
+        return f"{self.year}: {self.reason.replace('_', ' ')} ({', '.join(self.series)})"
 
 
 @dataclass(frozen=True)
@@ -70,9 +68,10 @@ class ClaimCheck:
     higher; `business_led`: the business share was higher; `supported`: the
     nonprofit lead's interval excludes zero; `longest_run`: the longest run of
     consecutive supported years; `not_supported`: the years led but not
-    supported, with the reason; `synthetic`: some figure is invented,
-    illustrative data (the sentence then says so first). `comparison` is the
-    `compare_sectors` table it was read from.
+    supported, with the reason; `robust` / `not_robust`: the supported years whose
+    lead does / does not survive worst-case nonresponse (years where it cannot be
+    said are in neither); `synthetic`: some figure is invented, illustrative data.
+    `comparison` is the `compare_sectors` table it was read from.
     """
 
     platform: str
@@ -88,15 +87,31 @@ class ClaimCheck:
     longest_run: tuple[int, ...]
     not_supported: tuple[Unsupported, ...]
     synthetic: bool
-    comparison: pd.DataFrame = field(repr=False, compare=False)
+    robust: tuple[int, ...] = ()
+    not_robust: tuple[int, ...] = ()
+    comparison: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False, compare=False)
+    names: Names | None = field(default=None, repr=False, compare=False)
 
-    def sentence(self, lang: str = "en", names: Mapping[str, str] | None = None) -> str:
+    def sentence(self, lang: str = "en", names: Names | Mapping[str, object] | None = None
+                 ) -> str:
         """The result as sentences a reader can quote, in English (`en`) or French (`fr`).
 
-        `names` maps series ids to the names readers know ("Inc. 500"); without
-        it, series are named by their ids.
+        `names` gives the series' labels; by default those `check_claim` found for the
+        table's series (`adoption.metadata.series_names`).
         """
-        return _Sentence(self, lang, names or {}).build()
+        return _sentence(self, lang, names if names is not None else self.names)
+
+    def nonprofit_ref(self, form: str = "noun") -> Series:
+        return Series(self.nonprofit, form, self._side_sector("nonprofit"))
+
+    def business_ref(self, form: str = "noun") -> Series:
+        return Series(self.business, form, self._side_sector("business"))
+
+    def _side_sector(self, side: str) -> str | None:
+        """The sector, when both sides are one series (a survey of both sectors)."""
+        if self.nonprofit != self.business:
+            return None
+        return self.nonprofit_sector if side == "nonprofit" else self.business_sector
 
 
 def check_claim(
@@ -105,13 +120,17 @@ def check_claim(
     nonprofit: str,
     business: str,
     confidence: float = 0.95,
+    *,
+    include_as_cited: bool = False,
 ) -> ClaimCheck:
     """Check "nonprofits led businesses" for two series on one platform (module docstring)."""
     confidence = check_confidence(confidence)
-    comparison = compare_sectors(table, platform, nonprofit, business, confidence)
+    comparison = compare_sectors(table, platform, nonprofit, business, confidence,
+                                 include_as_cited=include_as_cited)
     led = comparison["difference"] > 0
     supported = comparison["leader"] == "nonprofit"
     supported_years = _years(comparison, supported)
+    robust = comparison["robust_to_nonresponse"]
     nonprofit_rows = series_rows(table, platform, nonprofit, role="nonprofit")
     business_rows = series_rows(table, platform, business, role="business")
     return ClaimCheck(
@@ -128,7 +147,10 @@ def check_claim(
         longest_run=longest_run(supported_years),
         not_supported=tuple(_why_not(row) for _, row in comparison[led & ~supported].iterrows()),
         synthetic=_any_synthetic(nonprofit_rows) or _any_synthetic(business_rows),
+        robust=_years(comparison, supported & robust.fillna(False).astype(bool)),
+        not_robust=_years(comparison, supported & (robust == False).fillna(False)),  # noqa: E712
         comparison=comparison,
+        names=series_names(table),
     )
 
 
@@ -145,14 +167,22 @@ def longest_run(years: tuple[int, ...] | list[int]) -> tuple[int, ...]:
 
 def _why_not(row: pd.Series) -> Unsupported:
     year = int(row["year"])
+    if row["leader"] == "not_comparable":
+        return Unsupported(year, NOT_COMPARABLE, _sides(row, lambda design: design
+                                                        == "self_selected"))
     if row["leader"] == "unknown":
-        missing = tuple(
-            str(row[f"{side}_series"])
-            for side in ("nonprofit", "business")
-            if pd.isna(row[f"{side}_low"])
-        )
-        return Unsupported(year, SAMPLE_SIZE_MISSING, missing)
+        cited = _sides(row, lambda design: design == "unknown")
+        if cited:
+            return Unsupported(year, METHOD_UNKNOWN, cited)
+        return Unsupported(year, SAMPLE_SIZE_MISSING,
+                           tuple(str(row[f"{side}_series"]) for side in ("nonprofit", "business")
+                                 if pd.isna(row[f"{side}_low"])))
     return Unsupported(year, INTERVAL_INCLUDES_ZERO)
+
+
+def _sides(row: pd.Series, test) -> tuple[str, ...]:
+    return tuple(str(row[f"{side}_series"]) for side in ("nonprofit", "business")
+                 if test(str(row[f"{side}_design"])))
 
 
 def _years(comparison: pd.DataFrame, mask: pd.Series) -> tuple[int, ...]:
@@ -167,113 +197,50 @@ def _any_synthetic(rows: dict[int, pd.Series]) -> bool:
     return any(bool(row.get("synthetic", False)) for row in rows.values())
 
 
-class _Sentence:
-    """Builds `ClaimCheck.sentence`: one template per language, clauses joined by ";"."""
+# --- the sentence -------------------------------------------------------------------------
 
-    def __init__(self, check: ClaimCheck, lang: str, names: Mapping[str, str]):
-        self.check = check
-        self.lang = lang
-        self.names = names
-        self.en = lang == "en"
-        self.nonprofits = sector_words(check.nonprofit_sector, lang)
-        self.businesses = sector_words(check.business_sector, lang)
-        self.platform = platform_words(check.platform, lang)
-        self.level = format_percent(check.confidence, lang)
 
-    def build(self) -> str:
-        check = self.check
-        if not check.led:
-            sentences = [self._never_led()]
-        else:
-            clauses = [self._led(), self._supported(), *self._unsupported()]
-            sentences = [semicolon(self.lang).join(clauses) + "."]
-            if check.longest_run:
-                sentences.append(self._run())
-        if check.business_led:
-            sentences.append(self._business_led())
-        if check.synthetic:
-            sentences.insert(0, SYNTHETIC_WARNING[self.lang])
-        return " ".join(sentences)
+def _sentence(check: ClaimCheck, lang: str, names) -> str:
+    def say_(key: str, **values: object) -> str:
+        return say(f"claim.{key}", lang, names, **values)
 
-    def _years(self, years: tuple[int, ...] | list[int]) -> str:
-        return join_words(years, self.lang)
+    sides = {"nonprofit": check.nonprofit_ref(), "business": check.business_ref(),
+             "platform": check.platform}
+    if not check.led:
+        sentences = [say_("never_led", years=check.years, **sides)]
+    else:
+        parts = [say_("led", years=check.led, **sides)]
+        parts.append(say_("supported", years=check.supported, level=check.confidence)
+                     if check.supported else say_("supported_none"))
+        parts += _unsupported_clauses(check, say_)
+        sentences = [clauses(parts, lang) + "."]
+        if check.longest_run:
+            run = check.longest_run
+            sentences.append(say_("run", count=len(run), first=run[0], last=run[-1]))
+        sentences += _robust_sentences(check, say_)
+    if check.business_led:
+        sentences.append(say_("business_led", years=check.business_led, **sides))
+    if check.synthetic:
+        sentences.insert(0, say_("synthetic"))
+    return " ".join(sentences)
 
-    def _subject_and_object(self) -> tuple[str, str]:
-        check = self.check
-        return (f"{self.nonprofits[0]} ({self._name(check.nonprofit)})",
-                f"{self.businesses[1]} ({self._name(check.business)})")
 
-    def _name(self, series: str) -> str:
-        return self.names.get(series, series)
+def _unsupported_clauses(check: ClaimCheck, say_) -> list[str]:
+    by_reason: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+    for item in check.not_supported:
+        by_reason.setdefault((item.reason, item.series), []).append(item.year)
+    parts = []
+    for (reason, series), years in by_reason.items():
+        named = [Series(name, "short_label") for name in series]
+        parts.append(say_(f"not_supported.{reason}", years=years, series=named))
+    return parts
 
-    def _never_led(self) -> str:
-        subject, obj = self._subject_and_object()
-        years = self._years(self.check.years)
-        if self.en:
-            return (f"{subject} did not lead {obj} on {self.platform} in any year both "
-                    f"cover ({years}).")
-        return (f"{subject} ne devançaient {obj} pour {self.platform} en aucune des années "
-                f"couvertes par les deux ({years}).")
 
-    def _led(self) -> str:
-        subject, obj = self._subject_and_object()
-        years = self._years(self.check.led)
-        if self.en:
-            return f"{subject} led {obj} on {self.platform} in {years}"
-        return f"{subject} devançaient {obj} pour {self.platform} en {years}"
-
-    def _supported(self) -> str:
-        supported = self.check.supported
-        if self.en:
-            if not supported:
-                return "the lead is supported in none of these years"
-            return (f"the lead is supported in {self._years(supported)} (the {self.level} "
-                    "interval of the gap excludes zero)")
-        if not supported:
-            return "l’avance n’est établie en aucune de ces années"
-        return (f"l’avance est établie en {self._years(supported)} (l’intervalle à "
-                f"{self.level} de l’écart exclut zéro)")
-
-    def _unsupported(self) -> list[str]:
-        clauses = []
-        crossing = [u.year for u in self.check.not_supported if u.reason == INTERVAL_INCLUDES_ZERO]
-        if crossing:
-            clauses.append(
-                f"it is not supported in {self._years(crossing)} (the interval includes zero)"
-                if self.en else
-                f"elle n’est pas établie en {self._years(crossing)} (l’intervalle inclut zéro)"
-            )
-        by_series: dict[tuple[str, ...], list[int]] = {}
-        for u in self.check.not_supported:
-            if u.reason == SAMPLE_SIZE_MISSING:
-                by_series.setdefault(u.series, []).append(u.year)
-        for series, years in by_series.items():
-            names = join_words([self._name(name) for name in series], self.lang)
-            clauses.append(
-                f"it cannot be tested in {self._years(years)} (sample size not published "
-                f"for {names})"
-                if self.en else
-                f"elle ne peut pas être vérifiée en {self._years(years)} (taille "
-                f"d’échantillon non publiée pour {names})"
-            )
-        return clauses
-
-    def _run(self) -> str:
-        run = self.check.longest_run
-        count = len(run)
-        if self.en:
-            years = "year" if count == 1 else "years"
-            span = str(run[0]) if count == 1 else f"{run[0]} to {run[-1]}"
-            return (f"The longest run of consecutive years with a supported lead: {span} "
-                    f"({count} {years}).")
-        years = "an" if count == 1 else "ans"
-        span = str(run[0]) if count == 1 else f"de {run[0]} à {run[-1]}"
-        return (f"La plus longue série d’années consécutives où l’avance est établie{NARROW_NBSP}: "
-                f"{span} ({count} {years}).")
-
-    def _business_led(self) -> str:
-        years = self._years(self.check.business_led)
-        if self.en:
-            return f"{self.businesses[0]} ({self.check.business}) led in {years}."
-        return f"{self.businesses[0]} ({self.check.business}) devançaient en {years}."
-
+def _robust_sentences(check: ClaimCheck, say_) -> list[str]:
+    if check.robust and not check.not_robust:
+        return [say_("robust.all", years=check.robust)]
+    if check.robust and check.not_robust:
+        return [say_("robust.some", years=check.robust, others=check.not_robust)]
+    if check.not_robust:
+        return [say_("robust.none", years=check.not_robust)]
+    return []

@@ -25,10 +25,20 @@ Decisions:
   adoption process), and treating census points as exact would give a Fortune
   500 curve a zero-width interval it has not earned. The interval is the
   percentile interval of the refitted 50% years.
+* The curve rises to 100%. Figures that level off below it (the largest charities
+  blogging: 34%, 57%, 65%, 64%) do not follow it, and its 50% year would be
+  nonsense. So we also fit the curve with its ceiling K estimated,
+  P = K / (1 + exp(-(a + b t))), by maximum likelihood, and refuse when it fits
+  clearly better (a likelihood-ratio test at the 5% level, scaled by the
+  dispersion) with a ceiling below 90%, saying where the figures level off.
 * We refuse, with a reason, rather than return nonsense: fewer than 4 years; a
-  fit that does not converge; a curve that does not rise; a 50% year, or an
-  interval bound, more than `max_extrapolation` years (default 10) beyond the
-  years observed; too many bootstrap refits failing.
+  fit that does not converge; a curve that does not rise; figures that level off;
+  a 50% year, or an interval bound, more than `max_extrapolation` years (default 10)
+  beyond the years observed; too many bootstrap refits failing.
+* The 50% year of a curve is a model's answer. Where it lies outside the years a
+  series covers it is an extrapolation, and `adoption.findings` says so; the year a
+  series was observed to pass 50% is `adoption.stats.reaching`'s.
+* Figures cited second-hand (`as_cited`, method unknown) are left out of the fit.
 """
 
 from __future__ import annotations
@@ -41,6 +51,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import optimize
+from scipy import stats as scipy_stats
 from scipy.special import expit
 from statsmodels.genmod import families
 from statsmodels.genmod.generalized_linear_model import GLM
@@ -55,9 +67,12 @@ from adoption.stats._checks import (
     check_share,
 )
 from adoption.stats.compare import series_and_sectors, series_rows
-from adoption.stats.wording import Message, message, render
+from adoption.text import Message, message, render
 
 MIN_YEARS = 4
+# A fitted ceiling below this, when the ceiling model fits clearly better, means the
+# figures level off: no curve rising to 100% describes them.
+LEVELS_OFF_BELOW = 0.9
 DIFFUSION_COLUMNS = [
     "series", "sector", "platform", "first_year", "last_year", "n_points", "estimable",
     "midpoint_year", "midpoint_low", "midpoint_high", "growth_rate", "dispersion", "reason",
@@ -151,7 +166,7 @@ def diffusion_table(
         fit = fit_diffusion(
             points["year"], points["share"], points["n"], confidence=confidence,
             n_boot=n_boot, rng=stream, max_extrapolation=max_extrapolation,
-        ) if len(points) else DiffusionFit(False, message("no_known_n"), ())
+        ) if len(points) else DiffusionFit(False, message("reason.no_known_n"), ())
         reason = render([fit.reason, *dropped], lang)
         records.append({
             "series": name,
@@ -194,10 +209,13 @@ def _usable_points(rows: dict[int, pd.Series]) -> tuple[pd.DataFrame, list[Messa
         weighted = not pd.isna(row["share_weighted"])
         share = row["share_weighted"] if weighted else row["share"]
         n = row["n_effective"] if weighted else row["n"]
+        if str(row.get("certainty", "")) == "as_cited":
+            dropped.append(message("reason.year_left_out_as_cited", year=int(year)))
+            continue
         if pd.isna(n) and str(row["design"]) == "census":
             n = row["population_size"]
         if pd.isna(n):
-            dropped.append(message("year_left_out_no_n", year=int(year)))
+            dropped.append(message("reason.year_left_out_no_n", year=int(year)))
             continue
         records.append({"year": year, "share": float(share), "n": float(n)})
     return pd.DataFrame.from_records(records, columns=["year", "share", "n"]), dropped
@@ -214,31 +232,37 @@ def _fit_and_bootstrap(
 ) -> DiffusionFit:
     observed = tuple(int(y) for y in sorted(set(year.tolist())))
     if len(observed) < MIN_YEARS:
-        raise NotEstimable(message("too_few_years", count=len(observed), needed=MIN_YEARS))
+        raise NotEstimable(message("reason.too_few_years", count=len(observed),
+                                   needed=MIN_YEARS))
     center = float(np.mean(observed))
     sane = (observed[0] - max_extrapolation, observed[-1] + max_extrapolation)
     params = _fit_logistic(year - center, share, size)
     if params is None:
-        raise NotEstimable(message("curve_not_converged"))
+        raise NotEstimable(message("reason.curve_not_converged"))
     midpoint = _midpoint(params, center)
     if params[1] <= 0:
-        raise NotEstimable(message("no_rise"))
-    if not sane[0] <= midpoint <= sane[1]:
-        raise NotEstimable(message("midpoint_far", year=round(midpoint), limit=max_extrapolation,
-                                   first=observed[0], last=observed[-1]))
+        raise NotEstimable(message("reason.no_rise"))
     dispersion = _dispersion(params, year - center, share, size)
+    ceiling = levelling_off(year - center, share, size, params)
+    if ceiling is not None:
+        raise NotEstimable(message("reason.levels_off", ceiling=ceiling))
+    if not sane[0] <= midpoint <= sane[1]:
+        raise NotEstimable(message("reason.midpoint_far", year=round(midpoint),
+                                   limit=max_extrapolation, first=observed[0],
+                                   last=observed[-1]))
     midpoints, failed = _bootstrap(
         year - center, share, size / dispersion, params, n_boot, generator
     )
     midpoints = midpoints + center
     alpha = 1 - confidence
     if failed > alpha / 2 * n_boot:
-        raise NotEstimable(message("bootstrap_failed", failed=int(failed), resamples=n_boot))
+        raise NotEstimable(message("reason.bootstrap_failed", failed=int(failed),
+                                   resamples=n_boot))
     finite = np.where(np.isnan(midpoints), np.inf, midpoints)  # failed fits: unbounded
     low, high = np.quantile(finite, [alpha / 2, 1 - alpha / 2])
     if not (sane[0] <= low and high <= sane[1]):
-        raise NotEstimable(message("interval_unbounded", level=confidence, low=float(low),
-                                   high=float(high), limit=max_extrapolation))
+        raise NotEstimable(message("reason.interval_unbounded", level=confidence,
+                                   low=float(low), high=float(high), limit=max_extrapolation))
     return DiffusionFit(
         estimable=True,
         reason=None,
@@ -271,6 +295,38 @@ def _fit_logistic(
     if not np.isfinite(params).all() or np.abs(params).max() > 30:
         return None
     return np.asarray(params)
+
+
+def levelling_off(time: np.ndarray, share: np.ndarray, n: np.ndarray, params: np.ndarray,
+                  level: float = 0.05) -> float | None:
+    """The ceiling the figures level off at, or None when a curve rising to 100% fits.
+
+    Fits P = K expit(a + b t) by maximum likelihood (binomial, n as weights) and
+    compares it with the curve whose K is 1 (`params`): the drop in deviance, divided
+    by the larger model's dispersion (at least 1), against chi-square with one degree
+    of freedom (McCullagh and Nelder 1989, section 4.5). Returns K when the ceiling
+    model fits better at `level` and K is below `LEVELS_OFF_BELOW`.
+    """
+    def deviance(theta: np.ndarray) -> float:
+        ceiling = expit(theta[2])
+        fitted = np.clip(ceiling * expit(theta[0] + theta[1] * time), 1e-12, 1 - 1e-12)
+        return float(-2 * np.sum(n * (share * np.log(fitted)
+                                      + (1 - share) * np.log(1 - fitted))))
+
+    start = np.array([params[0], params[1], 6.0])  # K = expit(6) = 0.998: the 100% curve
+    with np.errstate(all="ignore"):
+        fit = optimize.minimize(deviance, start, method="Nelder-Mead",
+                                options={"xatol": 1e-8, "fatol": 1e-10, "maxiter": 4000})
+    ceiling = float(expit(fit.x[2]))
+    fitted = ceiling * expit(fit.x[0] + fit.x[1] * time)
+    residual_df = len(share) - 3
+    pearson = float(np.sum(n * (share - fitted) ** 2 / (fitted * (1 - fitted))))
+    dispersion = max(1.0, pearson / residual_df) if residual_df > 0 else 1.0
+    no_ceiling = np.array([params[0], params[1], 30.0])  # K = 1 - 1e-13
+    improvement = (deviance(no_ceiling) - fit.fun) / dispersion
+    if ceiling < LEVELS_OFF_BELOW and scipy_stats.chi2.sf(improvement, 1) < level:
+        return ceiling
+    return None
 
 
 def _midpoint(params: np.ndarray, center: float) -> float:

@@ -16,9 +16,16 @@ Model details (each a decision, stated here so a reader can check it):
   `var_weights` is n (the Kish effective n for weighted rows), which is the same
   likelihood as successes/failures counts but allows the fractional counts that
   weights and rounded published percentages give.
-* A census enters with its population size as n when its n is not printed: the
-  model treats each year's figure as one draw of an adoption process (the
-  "superpopulation" view), which is what a trend is about.
+* A census enters with its population size as n when its n is not printed, and
+  with its own count where the source gives one: the model treats each year's
+  figure as one draw of an adoption process (the "superpopulation" view), which is
+  what a trend is about.
+* Figures a later report cites without saying how they were measured
+  (`as_cited`) are left out, as are self-selected ones (no population to model),
+  unless `include_as_cited=True`. A change of method inside the years fitted is
+  kept, and named in `notes`.
+* A trend needs at least three years both sectors cover: with two, the "trend" is
+  one step, which the year-by-year comparison already shows.
 * Published figures vary more from year to year than binomial sampling allows
   (different questions, changing lists of companies). When Pearson's chi-square
   over its degrees of freedom exceeds 1, the fit is quasi-binomial: standard
@@ -34,6 +41,7 @@ Model details (each a decision, stated here so a reader can check it):
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from collections.abc import Sequence
@@ -49,8 +57,10 @@ from statsmodels.tools.numdiff import approx_fprime
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
 from adoption.stats._checks import NotEstimable, check_confidence
-from adoption.stats.compare import series_rows
-from adoption.stats.wording import Message, message
+from adoption.stats.compare import estimate_share, method_change, series_rows
+from adoption.text import Message, Series, message
+
+MIN_COMMON_YEARS = 3
 
 # Parameter positions in the design matrix built by `_design`.
 INTERCEPT, NONPROFIT, YEAR, INTERACTION = range(4)
@@ -101,18 +111,21 @@ def gap_trend(
     nonprofit: str | Sequence[str],
     business: str | Sequence[str],
     confidence: float = 0.95,
+    *,
+    include_as_cited: bool = False,
 ) -> GapTrend:
     """Fit the sector x year logistic model (module docstring) and say whether the gap moved.
 
     `nonprofit` and `business` name one series each, or several (pooled within
-    their sector). Raises `NotEstimable` (a ValueError) when a sector has fewer
-    than two years with a usable n, or when the fit fails (e.g. every share is 0%
-    or 100%).
+    their sector). Raises `NotEstimable` (a ValueError) when the sectors share fewer
+    than three years with a usable figure, or the fit fails (e.g. every share is 0% or
+    100%).
     """
     confidence = check_confidence(confidence)
     nonprofit_names = _names(nonprofit)
     business_names = _names(business)
-    points, dropped = _points(table, platform, nonprofit_names, business_names)
+    points, dropped, changes = _points(table, platform, nonprofit_names, business_names,
+                                       include_as_cited)
     years = tuple(sorted(set(points["year"])))
     center = (min(years) + max(years)) / 2  # centring keeps the intercept interpretable
     result = _fit(points, center)
@@ -140,7 +153,7 @@ def gap_trend(
         verdict=_verdict(mean_gap, slope_low, slope_high),
         verdict_log_odds=_verdict(float(mean_log_odds_gap), float(low), float(high)),
         dropped=dropped,
-        notes=_notes(result, synthetic=bool(points["synthetic"].any())),
+        notes=(*changes, *_notes(result, synthetic=bool(points["synthetic"].any()))),
         model=result,
     )
 
@@ -153,53 +166,65 @@ def _names(series: str | Sequence[str]) -> tuple[str, ...]:
 
 
 def _points(
-    table: pd.DataFrame, platform: str, nonprofit: tuple[str, ...], business: tuple[str, ...]
-) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    """One row per usable figure: share, weight n, sector indicator, year."""
-    records, dropped = [], []
+    table: pd.DataFrame, platform: str, nonprofit: tuple[str, ...], business: tuple[str, ...],
+    include_as_cited: bool,
+) -> tuple[pd.DataFrame, tuple[Message, ...], tuple[Message, ...]]:
+    """One row per usable figure (share, weight n, sector indicator, year); the figures
+    left out and why; the changes of method within each series."""
+    records, dropped, changes = [], [], []
     for names, role in ((nonprofit, "nonprofit"), (business, "business")):
         for name in names:
-            for year, row in series_rows(table, platform, name, role=role).items():
-                share, n = _share_and_weight(row)
+            rows = series_rows(table, platform, name, role=role)
+            for year, row in rows.items():
+                named = {"series": Series(name, "short_label"), "year": int(year)}
+                estimate = estimate_share(row, include_as_cited=include_as_cited)
+                if estimate.design == "self_selected":
+                    raise NotEstimable(message("reason.self_selected", **named))
+                if estimate.design == "unknown":
+                    dropped.append(message("reason.series_year_as_cited", **named))
+                    continue
+                share, n = _share_and_weight(row, estimate)
                 if math.isnan(n):
-                    dropped.append(message("series_year_no_n", series=name, year=int(year)))
+                    dropped.append(message("reason.series_year_no_n", **named))
                     continue
                 records.append({"series": name, "share": share, "n": n,
                                 "nonprofit": role == "nonprofit", "year": year,
-                                "synthetic": bool(row.get("synthetic", False))})
+                                "synthetic": bool(row.get("synthetic", False)), "row": row})
     points = pd.DataFrame.from_records(
-        records, columns=["series", "share", "n", "nonprofit", "year", "synthetic"]
+        records, columns=["series", "share", "n", "nonprofit", "year", "synthetic", "row"]
     )
     points, outside = _within_common_span(points)
     dropped.extend(outside)
-    for is_nonprofit, role in ((True, "nonprofit"), (False, "business")):
-        years = points.loc[points["nonprofit"] == is_nonprofit, "year"].nunique()
-        if years < 2:
-            raise NotEstimable(message("side_too_few_years", side=role, count=int(years),
-                                       platform=platform))
-    return points, tuple(dropped)
+    common = points["year"].nunique()
+    if common < MIN_COMMON_YEARS:
+        raise NotEstimable(message("reason.trend_too_few_years", count=int(common),
+                                   platform=platform))
+    for _, series_points in points.sort_values("year").groupby("series", sort=True):
+        waves = series_points["row"].tolist()
+        changes += [change for before, after in itertools.pairwise(waves)
+                    if (change := method_change(before, after)) is not None]
+    return points.drop(columns="row"), tuple(dropped), tuple(changes)
 
 
-def _within_common_span(points: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+def _within_common_span(points: pd.DataFrame) -> tuple[pd.DataFrame, list[Message]]:
     """Keep the years from the later of the two first years to the earlier of the last."""
     spans = points.groupby("nonprofit")["year"].agg(["min", "max"])
     if len(spans) < 2:
         return points, []
     first, last = spans["min"].max(), spans["max"].min()
     inside = points["year"].between(first, last)
-    note = [message("outside_common_years", series=row.series, year=int(row.year),
-                    first=int(first), last=int(last))
+    note = [message("reason.outside_common_years", series=Series(row.series, "short_label"),
+                    year=int(row.year), first=int(first), last=int(last))
             for row in points[~inside].itertuples()]
     return points[inside], note
 
 
-def _share_and_weight(row: pd.Series) -> tuple[float, float]:
-    weighted = not pd.isna(row["share_weighted"])
-    share = float(row["share_weighted"] if weighted else row["share"])
-    n = row["n_effective"] if weighted else row["n"]
-    if pd.isna(n) and str(row["design"]) == "census" and not pd.isna(row["population_size"]):
-        n = row["population_size"]
-    return share, (math.nan if pd.isna(n) else float(n))
+def _share_and_weight(row: pd.Series, estimate) -> tuple[float, float]:
+    """The share and weight the model fits: a census by its population size."""
+    n = estimate.n
+    if math.isnan(n) and estimate.exact and not pd.isna(row["population_size"]):
+        n = float(row["population_size"])
+    return estimate.share, n
 
 
 def _design(points: pd.DataFrame, center: float) -> np.ndarray:
@@ -227,7 +252,7 @@ def _fit(points: pd.DataFrame, center: float):
             if dispersion > 1:  # quasi-binomial: see the module docstring
                 result = model.fit(scale=dispersion, use_t=True)
         except (ConvergenceWarning, np.linalg.LinAlgError) as error:
-            raise NotEstimable(message("trend_not_fitted", error=str(error))) from None
+            raise NotEstimable(message("reason.trend_not_fitted", error=str(error))) from None
     _check_identified(result)
     return result
 
@@ -240,15 +265,15 @@ def _check_identified(result) -> None:
         or (np.abs(result.params) > MAX_LOG_ODDS).any()
         or ((fitted < 1e-9) | (fitted > 1 - 1e-9)).any()
     ):
-        raise NotEstimable(message("trend_not_identified"))
+        raise NotEstimable(message("reason.trend_not_identified"))
 
 
 def _notes(result, synthetic: bool) -> tuple[Message, ...]:
-    notes = [message("synthetic_data")] if synthetic else []
+    notes = [message("reason.synthetic_data")] if synthetic else []
     if result.df_resid == 0:
-        notes.append(message("saturated_model"))
+        notes.append(message("reason.saturated_model"))
     elif result.use_t:
-        notes.append(message("overdispersed", scale=float(result.scale)))
+        notes.append(message("reason.overdispersed", scale=float(result.scale)))
     return tuple(notes)
 
 

@@ -1,0 +1,211 @@
+"""What each series is called and whom it describes, beside the data (series.toml).
+
+Readers meet a series by its labels, never by its id: "Largest US charities",
+"les plus grands organismes de bienfaisance des États-Unis". The bundled series
+have a table each in `data/published/series.toml` (publisher, labels, nouns,
+population, in English and French). A series with no entry (a user's own survey)
+gets labels made from what the data say: its sector and the file it came from
+("Nonprofits in mysurvey"), never its bare id.
+
+`series_names(table)` gives every series of a table its `SeriesInfo`, so
+statistics, charts and pages can name what they show; `load_series_metadata`
+reads and checks a series.toml file.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from adoption.paths import DATA_DIR
+from adoption.text import LANGUAGES, say
+from adoption.text.formats import join
+from adoption.text.typography import typeset
+
+SERIES_METADATA = DATA_DIR / "published" / "series.toml"
+TEXT_FIELDS = ("label", "short_label", "noun", "population")
+
+
+class MissingSeriesMetadata(ValueError):
+    """A series.toml entry that lacks a field or a language, or a file that cannot be read."""
+
+
+@dataclass(frozen=True)
+class SeriesInfo:
+    """One series' labels (see `data/published/series.toml` for each field)."""
+
+    series: str
+    slug: str
+    publisher: Mapping[str, str]
+    label: Mapping[str, str]
+    short_label: Mapping[str, str]
+    noun: Mapping[str, str]
+    population: Mapping[str, str]
+    short_noun: Mapping[str, str]
+    synthetic: bool = False
+    described: bool = True  # False: labels made from the data, no metadata was given
+
+
+def load_series_metadata(path: str | Path | None = None) -> dict[str, SeriesInfo]:
+    """Every series' metadata from a series.toml (the bundled file by default), checked.
+
+    Raises MissingSeriesMetadata naming the file, series and key when an entry
+    lacks a field or a language.
+    """
+    resolved = Path(path or SERIES_METADATA).resolve()
+    # Keyed on the modification time too, so an edit shows at the next chart in a session.
+    modified = resolved.stat().st_mtime_ns if resolved.exists() else 0
+    return dict(_load_cached(str(resolved), modified))
+
+
+def series_info(series: str, catalog: Mapping[str, SeriesInfo] | None = None) -> SeriesInfo:
+    """The metadata of one series; MissingSeriesMetadata naming the entry to add if none."""
+    catalog = load_series_metadata() if catalog is None else catalog
+    try:
+        return catalog[str(series)]
+    except KeyError:
+        raise MissingSeriesMetadata(
+            f"series {series!r} has no entry in the series metadata: add a [{series}] table "
+            "with publisher, slug, and label, short_label, noun and population in en and fr, "
+            "or let adoption.metadata.series_names describe it from the data"
+        ) from None
+
+
+def series_names(table: pd.DataFrame,
+                 catalog: Mapping[str, SeriesInfo] | None = None) -> dict[str, SeriesInfo]:
+    """Every series of `table` (the adoption table) with its labels: its metadata entry
+    when it has one (`catalog`, the bundled series.toml by default), else labels made
+    from its rows (`described_from_data`)."""
+    catalog = load_series_metadata() if catalog is None else catalog
+    names: dict[str, SeriesInfo] = {}
+    for series, rows in table.groupby(table["series"].astype(str), sort=True, observed=True):
+        info = catalog.get(series) or described_from_data(series, rows)
+        names[series] = info
+        sectors = rows.groupby(rows["sector"].astype(str), sort=True, observed=True)
+        if len(sectors) > 1:  # a survey of both sectors: each side named on its own
+            source = info.short_label if info.described else None
+            for sector, sector_rows in sectors:
+                names[f"{series}@{sector}"] = described_from_data(series, sector_rows, source)
+    return names
+
+
+def described_from_data(series: str, rows: pd.DataFrame,
+                        source: Mapping[str, str] | None = None) -> SeriesInfo:
+    """Labels for a series without metadata, from its own rows: the sectors it holds,
+    where it came from (`source` per language, else its `study`, for a survey the
+    file's name) and its years."""
+    sectors = sorted({str(s) for s in rows["sector"].astype(str)})
+    plain_source = _source_name(series, rows)
+    years = [int(year) for year in rows["year"]]
+    fields = (*TEXT_FIELDS, "short_noun")
+    texts: dict[str, dict[str, str]] = {field: {} for field in fields}
+    for lang in LANGUAGES:
+        where = source[lang] if source else plain_source
+        if len(sectors) == 1:
+            values: dict[str, object] = {"sector": sectors[0], "source": where, "years": years}
+            kind = "one_sector"
+        else:
+            values = {"sectors": sectors, "source": where, "years": years}
+            kind = "mixed"
+        for field in fields:
+            texts[field][lang] = say(f"series_default.{kind}.{field}", lang, **values)
+    publisher = _text_column(rows, "publisher") or plain_source
+    return SeriesInfo(series=series, slug=_slug(series),
+                      publisher=dict.fromkeys(LANGUAGES, publisher),
+                      synthetic=bool(rows["synthetic"].astype(bool).any())
+                      if "synthetic" in rows else False,
+                      described=False, **texts)
+
+
+def check_covers(table: pd.DataFrame, catalog: Mapping[str, SeriesInfo] | None = None) -> None:
+    """Raise MissingSeriesMetadata listing every series of `table` that has no entry."""
+    catalog = load_series_metadata() if catalog is None else catalog
+    missing = sorted(set(table["series"].astype(str)) - set(catalog))
+    if missing:
+        raise MissingSeriesMetadata(
+            f"series without metadata in {SERIES_METADATA.name}: {', '.join(missing)}"
+        )
+
+
+# --- reading series.toml -----------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str, modified: int) -> tuple[tuple[str, SeriesInfo], ...]:
+    try:
+        with open(path, "rb") as handle:
+            raw = tomllib.load(handle)
+    except FileNotFoundError:
+        raise MissingSeriesMetadata(f"{path}: series metadata file not found") from None
+    except tomllib.TOMLDecodeError as error:
+        raise MissingSeriesMetadata(f"{path}: not valid TOML ({error})") from None
+    return tuple((name, _series_info(path, name, entry)) for name, entry in raw.items())
+
+
+def _series_info(path: str, name: str, entry: object) -> SeriesInfo:
+    if not isinstance(entry, dict):
+        raise MissingSeriesMetadata(f"{path}: [{name}] must be a table of keys")
+    texts = {field: _texts(path, name, entry, field) for field in TEXT_FIELDS}
+    slug = entry.get("slug")
+    if not isinstance(slug, str) or not slug or slug != slug.lower() or " " in slug:
+        raise MissingSeriesMetadata(
+            f"{path}: [{name}] needs slug = \"...\" (lower case, no spaces), the series' "
+            "part of chart file names"
+        )
+    short_noun = _texts(path, name, entry, "short_noun") if "short_noun" in entry else (
+        texts["noun"])
+    return SeriesInfo(
+        series=name,
+        slug=slug,
+        publisher=_publisher(path, name, entry.get("publisher")),
+        short_noun=short_noun,
+        synthetic=bool(entry.get("synthetic", False)),
+        **texts,
+    )
+
+
+def _texts(path: str, name: str, entry: dict, field: str) -> dict[str, str]:
+    value = entry.get(field)
+    missing = [lang for lang in LANGUAGES
+               if not isinstance(value, dict) or not str(value.get(lang, "")).strip()]
+    if missing:
+        keys = ", ".join(f"{field}.{lang}" for lang in missing)
+        raise MissingSeriesMetadata(f"{path}: [{name}] lacks {keys}")
+    return {lang: typeset(str(value[lang]), lang) for lang in LANGUAGES}
+
+
+def _publisher(path: str, name: str, value: object) -> dict[str, str]:
+    """One name, a list of names (joined per language), or a table {en, fr}."""
+    if isinstance(value, str) and value.strip():
+        return dict.fromkeys(LANGUAGES, value)
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return {lang: join(value, lang) for lang in LANGUAGES}
+    if isinstance(value, dict) and all(str(value.get(lang, "")).strip() for lang in LANGUAGES):
+        return {lang: typeset(str(value[lang]), lang) for lang in LANGUAGES}
+    raise MissingSeriesMetadata(
+        f"{path}: [{name}] needs publisher = \"Name\" (or a list of names, or publisher.en "
+        "and publisher.fr): the name charts print in their source line"
+    )
+
+
+def _source_name(series: str, rows: pd.DataFrame) -> str:
+    study = _text_column(rows, "study")
+    return study if study and study != series else series
+
+
+def _text_column(rows: pd.DataFrame, column: str) -> str | None:
+    if column not in rows:
+        return None
+    values: Iterable[object] = rows[column].dropna().astype(str).unique()
+    found = [value for value in values if value.strip()]
+    return found[0] if len(found) == 1 else None
+
+
+def _slug(series: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", series.lower()).strip("-") or "series"
