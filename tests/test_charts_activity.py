@@ -1,5 +1,5 @@
 """Account snapshot charts, in English and French: files, text, manifest, French typography,
-and the CSV against `adoption.snapshots`' own tables (not the drawing code).
+and the CSV and verdicts against scipy's and statsmodels' own computations.
 
 The synthetic archive is read once per module and every chart saved once; the shared
 checks (visible SVG text, proper names, the French list of English words, determinism
@@ -19,6 +19,8 @@ import pandas as pd
 import pytest
 from matplotlib.text import Text
 from PIL import Image
+from scipy.stats import bootstrap
+from statsmodels.stats.proportion import confint_proportions_2indep
 from test_charts_builders import ENGLISH_WORDS, _flat, _svg_text, _without_names
 from test_charts_determinism import _files
 
@@ -34,13 +36,13 @@ from adoption.charts.style import CARD, LARGE, MIN_TEXT_PX
 from adoption.paths import SYNTHETIC_DIR
 from adoption.snapshots import (
     adoption_curve,
-    compare_activity,
     load_snapshots,
     missing_from_last_snapshot,
     read_sector_map,
     sector_year_summary,
 )
-from adoption.stats import equal_shares_test, holm_adjust
+from adoption.snapshots.activity import DEFAULT_SEED, account_years
+from adoption.stats.accounts import stream
 
 NNBSP = "\u202f"
 ARCHIVE = SYNTHETIC_DIR / "snapshots_synthetic.csv"
@@ -157,7 +159,10 @@ def test_labels_on_the_plot_are_searchable_text(built):
     assert "March 2010" in adoption and "November 2010" in adoption
     assert "first snapshot" in adoption and "287 of 320" in adoption
     growth = _svg_text(folder / charts[("growth", "fr")][1]["files"]["svg"])
-    assert f"<{NNBSP}0,001" in growth and "0,34" in growth  # the row of adjusted p-values
+    differences = [claim["estimate"] for claim in charts[("growth", "fr")][1]["claims"]]
+    row = " ".join(f"{value:+.1f}".replace("-", "\u2212").replace(".", ",")
+                   for value in differences)
+    assert f"\u0394 {row}" in growth  # the row of differences, French decimals
 
 
 def test_source_line_names_the_synthetic_archive(built):
@@ -185,8 +190,13 @@ def test_manifest_entry_is_complete(built, kind, lang):
         "years": list(range(2009, 2015)), "synthetic": True, "urls": []}]
     finding = saved["title"].split(f"{NNBSP}: " if lang == "fr" else ": ", 1)[1]
     assert finding[1:] in saved["alt_text"]  # the finding, its first letter's case aside
-    sentences = re.findall(r"[.!?](?:\s|$)", saved["alt_text"])
-    assert len(sentences) <= 3  # the synthetic mark, then one or two sentences
+    assert saved["claims"] and all(claim["text"] in saved["alt_text"]
+                                   for claim in saved["claims"])
+    for claim in saved["claims"]:
+        interval = (claim["low"], claim["high"])
+        if claim["kind"] == "lead":
+            assert claim["supported"] == (None if None in interval
+                                          else not interval[0] <= 0 <= interval[1])
 
 
 # --- French -------------------------------------------------------------------------------
@@ -251,41 +261,55 @@ def test_adoption_title_names_the_months_each_sector_reached_half(built, table):
         assert pd.Timestamp(marked[sector]) == reached[sector]
 
 
+def _values(years: pd.DataFrame, year: int, sector: str, metric: str) -> np.ndarray:
+    chosen = years[(years["year"] == year) & (years["sector"] == sector)][metric]
+    return chosen.astype("Float64").dropna().to_numpy(dtype=float)
+
+
 @pytest.mark.parametrize(("kind", "metric"), [("posts", "posts_per_day"),
                                               ("growth", "followers_per_30d")])
-def test_activity_csv_equals_the_summary_and_the_tests(built, table, kind, metric):
+def test_activity_csv_and_claims_equal_numpy_and_scipy(built, table, kind, metric):
     csv = _csv(built, kind).set_index(["year", "sector"])
     summary = sector_year_summary(table, metrics=(metric,), n_resamples=N_RESAMPLES)
     medians = summary[summary["metric"] == metric]
     assert len(csv) == len(medians) == 12
+    years = account_years(table)
     for row in medians.itertuples():
         plotted = csv.loc[(row.year, row.sector)]
-        assert plotted["median"] == pytest.approx(row.value)
-        assert plotted["low"] == pytest.approx(row.low)
-        assert plotted["high"] == pytest.approx(row.high)
-        assert plotted["n"] == row.n
-    tests = compare_activity(table, metric).set_index("year")
-    for (year, _), plotted in csv.iterrows():
-        assert plotted["p_adjusted"] == pytest.approx(tests.loc[year, "p_adjusted"])
-        assert plotted["clear"] == (tests.loc[year, "p_adjusted"] < 0.05)
+        assert plotted["median"] == pytest.approx(
+            np.median(_values(years, row.year, row.sector, metric)))
+        assert (plotted["low"], plotted["high"]) == pytest.approx((row.low, row.high))
+    claims = built[1][(kind, "en")][1]["claims"]
+    for claim in claims:
+        year = claim["years"][0]
+        first = _values(years, year, "nonprofit", metric)
+        second = _values(years, year, "business", metric)
+        assert claim["estimate"] == pytest.approx(np.median(first) - np.median(second))
+        expected = bootstrap(
+            (first, second), lambda x, y, axis: np.median(x, axis=axis) - np.median(y, axis=axis),
+            n_resamples=N_RESAMPLES, method="percentile", paired=False, vectorized=True,
+            rng=stream(DEFAULT_SEED, year, "twitter", "nonprofit", "business", metric,
+                       "difference")).confidence_interval
+        assert (claim["low"], claim["high"]) == pytest.approx((expected.low, expected.high))
+        assert claim["supported"] == (not expected.low <= 0 <= expected.high)
 
 
-def test_activity_titles_are_true_to_the_tests(built, table):
-    posts = compare_activity(table, "posts_per_day")
-    assert (posts["p_adjusted"] >= 0.05).all()
-    assert built[1][("posts", "en")][0].title == (
-        "Synthetic data: no clear difference in posting frequency between nonprofits and "
-        "businesses on Twitter in any year, 2009\u20132014")
-    growth = compare_activity(table, "followers_per_30d")
-    clear = growth[growth["p_adjusted"] < 0.05]
-    assert clear["year"].tolist() == [2010, 2011, 2012, 2013, 2014]
-    assert (clear["superiority"] < 0.5).all()  # business accounts tend to gain more
-    assert built[1][("growth", "en")][0].title == (
-        "Synthetic data: businesses gained followers faster than nonprofits on Twitter in "
-        "2010\u20132014; no clear difference in 2009")
+@pytest.mark.parametrize("kind", ["posts", "growth", "dormant"])
+def test_titles_name_exactly_the_years_whose_difference_is_clear(built, kind):
+    entry = built[1][(kind, "en")][1]
+    clear = [claim["years"][0] for claim in entry["claims"] if claim["supported"]]
+    title = entry["title"]
+    if not clear:
+        assert "no clear difference" in title and "in any year" in title
+    else:
+        mentioned = title.split(";")[0]
+        for year in range(2009, 2015):
+            assert (str(year) in mentioned or f"{year - 1}\u2013" in mentioned
+                    or any(f"{first}\u2013{last}" in mentioned for first in range(2009, year)
+                           for last in range(year, 2015))) == (year in clear), (year, title)
 
 
-def test_dormant_csv_equals_the_wilson_shares_and_a_holm_adjusted_test(built, table):
+def test_dormant_csv_equals_the_wilson_shares_and_newcombe(built, table):
     csv = _csv(built, "dormant").set_index(["year", "sector"])
     shares = sector_year_summary(table, metrics=()).set_index(["year", "sector"])
     assert len(csv) == len(shares) == 12
@@ -293,20 +317,16 @@ def test_dormant_csv_equals_the_wilson_shares_and_a_holm_adjusted_test(built, ta
         plotted = csv.loc[key]
         assert (plotted["n"], plotted["dormant"]) == (row["n"], row["dormant"])
         assert plotted["share_percent"] == pytest.approx(100 * row["value"])
-        assert plotted["low_percent"] == pytest.approx(100 * row["low"])
-        assert plotted["high_percent"] == pytest.approx(100 * row["high"])
-    years = sorted({year for year, _ in shares.index})
-    p_values = np.array([equal_shares_test(
-        shares.loc[(y, "nonprofit"), "dormant"], shares.loc[(y, "nonprofit"), "n"],
-        shares.loc[(y, "business"), "dormant"], shares.loc[(y, "business"), "n"]).p_value
-        for y in years])
-    adjusted = dict(zip(years, holm_adjust(p_values), strict=True))
-    for (year, _), plotted in csv.iterrows():
-        assert plotted["p_adjusted"] == pytest.approx(adjusted[year])
-    clear = sorted(y for y in years if adjusted[y] < 0.05)
-    title = built[1][("dormant", "en")][0].title
-    assert clear == [2012, 2013] and "dormant than business accounts on Twitter in 2012 and " \
-        "2013; no clear difference in 2009\u20132011 and 2014" in title
+    claims = built[1][("dormant", "en")][1]["claims"]
+    for claim in claims:
+        year = claim["years"][0]
+        np_row, b_row = shares.loc[(year, "nonprofit")], shares.loc[(year, "business")]
+        low, high = confint_proportions_2indep(
+            int(np_row["dormant"]), int(np_row["n"]), int(b_row["dormant"]), int(b_row["n"]),
+            method="newcomb", compare="diff")
+        assert (claim["low"], claim["high"]) == pytest.approx((low, high))
+        plotted = csv.loc[(year, "nonprofit")]
+        assert plotted["difference_low_points"] == pytest.approx(100 * low)
 
 
 # --- layout ------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ table = load_table()
 survey = load_survey(SYNTHETIC_DIR / "survey_synthetic.csv")
 for chart in (
     adoption_curves(table, "blog", "umassd-charities", "umassd-fortune500", lang="fr"),
-    diffusion_chart(table, "blog", "umassd-charities", "umassd-fortune500", n_boot=50),
+    diffusion_chart(table, "blog", "umassd-charities", "umassd-fortune500"),
     survey_by_size(survey, "blog", lang="fr"),
 ):
     save_chart(chart, out)

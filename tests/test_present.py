@@ -9,6 +9,7 @@ import pytest
 
 import adoption
 from adoption import present, stats
+from adoption.metadata import series_names
 from adoption.paths import SYNTHETIC_DIR
 
 NNBSP = "\u202f"
@@ -23,53 +24,64 @@ def cells(html: str) -> list[list[str]]:
     """The body rows' cells."""
     body = html.split("<tbody>", 1)[1]
     rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
-    return [re.findall(r"<td>(.*?)</td>", row, flags=re.S) for row in rows]
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S) for row in rows]
 
 
-def test_comparison_table_shows_census_missing_n_and_intervals(table):
+@pytest.fixture(scope="module")
+def names(table):
+    return series_names(table)
+
+
+def test_comparison_table_shows_census_missing_n_and_intervals(table, names):
     comparison = stats.compare_sectors(table, "blog", "umassd-charities", "umassd-inc500")
-    rows = cells(present.comparison_table(comparison, "en").data)
+    rows = cells(present.comparison_table(comparison, "en", names, "blog").data)
     year_2007, year_2009 = rows[0], rows[2]
     assert year_2007[2] == "19% (n not published)"
-    assert year_2007[5] == "unknown (n not published)"
+    assert year_2007[5] == "cannot be tested (Inc. 500: sample size not published)"
     # 65 % of 76 of 200 charities: Wilson with finite-population correction, 56-73
     assert year_2009[1] == "65%\u00a0[56–73]"
     assert year_2009[3] == "+20\u00a0[+9,\u00a0+30]"
     assert year_2009[5] == "Largest US charities"
+    assert year_2009[6] == "does not hold"  # worst-case nonresponse: 24.7% against 83.7%
     census = stats.compare_sectors(table, "blog", "umassd-charities", "umassd-fortune500")
-    assert cells(present.comparison_table(census, "en").data)[2][2] == "22% (census)"
+    row_2009 = cells(present.comparison_table(census, "en", names, "blog").data)[2]
+    assert row_2009[2] == "21.6% (census, counted)"  # 108 of the 500, as the quote says
+    assert row_2009[6] == "holds"
 
 
-def test_french_tables_use_french_numbers_and_words(table):
+def test_french_tables_use_french_numbers_and_words(table, names):
     comparison = stats.compare_sectors(table, "blog", "umassd-charities", "umassd-inc500",
-                                       lang="fr")
-    html = present.comparison_table(comparison, "fr").data
+                                       lang="fr", names=names)
+    html = present.comparison_table(comparison, "fr", names, "blog").data
     rows = cells(html)
     assert rows[2][1] == f"65{NNBSP}%\u00a0[56–73]"
     assert rows[2][3] == f"+20\u00a0[+9{NNBSP};\u00a0+30]"
     assert rows[2][4] == "0,009"
-    assert rows[0][5] == "inconnu (n non publié)"
+    assert rows[0][5].startswith("invérifiable (Inc. 500")
     assert "sample size" not in html and "unknown" not in html
 
 
-def test_census_to_census_change_is_exact(table):
+def test_census_to_census_change_is_exact(table, names):
     changes = stats.year_over_year(table, "blog", ["umassd-fortune500"])
-    rows = cells(present.changes_table(changes, "en").data)
-    assert rows[0][3] == "+8\u00a0(exact: censuses)"  # 8 % in 2007, 16 % in 2008
+    rows = cells(present.changes_table(changes, "en", names).data)
+    # 8% in 2007 is only cited by a later report; 81 then 108 companies: +5.4, exact.
+    assert rows[0][3] == "cannot be tested"
+    assert rows[1][2] == "+5.4\u00a0(exact: census counts)" and rows[1][3] == "rose"
 
 
 def test_claim_names_the_series_as_readers_know_them(table):
     check = stats.check_claim(table, "blog", "umassd-charities", "umassd-inc500")
     sentence = present.claim(check, "en").data
     assert re.sub("<[^>]+>", "", sentence).startswith(
-        "Nonprofits (Largest US charities) led businesses (Inc. 500)")
+        "The largest US charities led the Inc. 500 on blogging")
     assert "umassd-" not in sentence
 
 
 def test_trend_refusal_is_a_sentence_in_the_readers_language(table):
     refused = present.trend_or_reason(table, "facebook", "umassd-charities",
                                       "umassd-fortune500", lang="fr").data
-    assert refused.startswith("<p>Aucune tendance ne peut être ajustée pour Fortune 500")
+    assert refused.startswith("<p>Aucune tendance de l’écart avec les entreprises du Fortune "
+                              "500 ne peut être ajustée")
     assert "nonprofit" not in refused
 
 

@@ -65,7 +65,7 @@ def census_table(shares: list[float], counts: list[int | None] | None = None,
     })
 
 
-# --- rounding and the GRIM test, by hand ---------------------------------------------------
+# --- rounding and the GRIM test, by hand -------------------------------------------------------
 
 @pytest.mark.parametrize(("percent", "decimals", "n", "nearest"), [
     (65, 0, 76, (49, 50)),      # 49/76 = 64.47%, 50/76 = 65.79%: neither rounds to 65
@@ -116,7 +116,7 @@ def test_the_seed_figure_is_flagged_wherever_it_is_used(bundled):
     assert figures.loc[("umassd-charities", 2009, "blog"), "n"] == 76  # n itself unchanged
 
 
-# --- self-selected and second-hand figures ---------------------------------------------------
+# --- self-selected and second-hand figures -----------------------------------------------------
 
 def test_self_selected_surveys_are_not_comparable(bundled):
     comparison = compare_sectors(bundled, "facebook", "nten-benchmark", "umassd-fortune500")
@@ -201,7 +201,7 @@ def test_overlapping_roundings_are_no_clear_change():
     assert counted["direction"].tolist() == ["fell"]
 
 
-# --- changes of method ---------------------------------------------------------------------------
+# --- changes of method -------------------------------------------------------------------------
 
 def test_a_change_of_method_is_not_a_rise(bundled):
     changes = year_over_year(bundled, "facebook", "umassd-inc500").set_index("year_from")
@@ -223,7 +223,7 @@ def test_a_trend_across_a_change_of_method_says_so():
     assert [note.key for note in trend.notes][:1] == ["reason.method_changed_design"]
 
 
-# --- nonresponse -----------------------------------------------------------------------------------
+# --- nonresponse -------------------------------------------------------------------------------
 
 def test_worst_case_nonresponse_by_hand(bundled):
     fortune = compare_sectors(bundled, "blog", "umassd-charities",
@@ -255,7 +255,7 @@ def test_the_claim_says_which_leads_survive(bundled):
     assert "None of the supported leads (2008 and 2009) holds" in inc.sentence("en", names)
 
 
-# --- corrections as data ---------------------------------------------------------------------------
+# --- corrections as data -----------------------------------------------------------------------
 
 def test_corrections_apply_to_a_users_file_and_name_their_line(tmp_path):
     data = tmp_path / "mine.csv"

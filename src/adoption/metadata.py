@@ -91,15 +91,18 @@ def series_names(table: pd.DataFrame,
         if len(sectors) > 1:  # a survey of both sectors: each side named on its own
             source = info.short_label if info.described else None
             for sector, sector_rows in sectors:
-                names[f"{series}@{sector}"] = described_from_data(series, sector_rows, source)
+                names[f"{series}@{sector}"] = described_from_data(series, sector_rows, source,
+                                                                  side=True)
     return names
 
 
 def described_from_data(series: str, rows: pd.DataFrame,
-                        source: Mapping[str, str] | None = None) -> SeriesInfo:
+                        source: Mapping[str, str] | None = None,
+                        side: bool = False) -> SeriesInfo:
     """Labels for a series without metadata, from its own rows: the sectors it holds,
     where it came from (`source` per language, else its `study`, for a survey the
-    file's name) and its years."""
+    file's name) and its years. `side`: one sector of a series holding several, named by
+    its sector ("Nonprofits") where the series is already named around it."""
     sectors = sorted({str(s) for s in rows["sector"].astype(str)})
     plain_source = _source_name(series, rows)
     years = [int(year) for year in rows["year"]]
@@ -109,7 +112,7 @@ def described_from_data(series: str, rows: pd.DataFrame,
         where = source[lang] if source else plain_source
         if len(sectors) == 1:
             values: dict[str, object] = {"sector": sectors[0], "source": where, "years": years}
-            kind = "one_sector"
+            kind = "side" if side else "one_sector"
         else:
             values = {"sectors": sectors, "source": where, "years": years}
             kind = "mixed"
@@ -209,3 +212,13 @@ def _text_column(rows: pd.DataFrame, column: str) -> str | None:
 
 def _slug(series: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", series.lower()).strip("-") or "series"
+
+
+def label_of(names: Mapping[str, SeriesInfo], series: str, form: str, lang: str,
+             sector: str | None = None) -> str:
+    """One label of a series (`form`: label, short_label, noun, short_noun, population),
+    of one sector of it when `sector` is given and the series holds several."""
+    info = (names.get(f"{series}@{sector}") if sector else None) or names.get(series)
+    if info is None:
+        raise MissingSeriesMetadata(f"series {series!r} has no labels in the names given")
+    return getattr(info, form)[lang]

@@ -1,19 +1,19 @@
 """What the notebooks show besides charts: tables and sentences in the reader's language.
 
-The statistics return numbers (`adoption.stats`); readers of a report want
-"65 % [56–73]" and "the lead is clear in 2008 and 2009", in English or French.
-Each function here takes a result and a language and returns `HTML` a
-notebook displays. Every text that comes from data (a label, a study, a note)
-is escaped, so it reads as the words it is and never as markup; our own
-phrases may carry `**bold**`, which becomes `<strong>`. Source addresses become
-links only when they are http or https (`adoption.escaping.web_url`). Numbers
-are formatted by `adoption.charts.i18n` and series named by
-`data/published/series.toml`, exactly as on the charts.
+The statistics return numbers and the findings layer verdicts; readers of a report
+want "65 % [56–73]" and "the lead is clear in 2008 and 2009", in English or French.
+Each function here takes a result and a language and returns `HTML` a notebook
+displays. Every word comes from the catalogs of `adoption.text`, every verdict from
+`adoption.findings` (a table's "Ahead" column says what the lead claims say), and
+every text that comes from data (a label, a study, a note) is escaped, so it reads
+as the words it is and never as markup. Source addresses become links only when
+they are http or https (`adoption.escaping.web_url`).
 """
 
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,140 +21,18 @@ from dataclasses import dataclass
 import pandas as pd
 from IPython.display import HTML
 
-from adoption.charts import i18n
-from adoption.charts.metadata import certainty_notes, load_series_metadata, series_info
 from adoption.escaping import host, web_url
-from adoption.stats import ClaimCheck, GapTrend, NotEstimable, gap_trend
-from adoption.stats.wording import render
+from adoption.findings.changes import direction_word
+from adoption.findings.claims import Claim
+from adoption.findings.leads import lead_claims
+from adoption.findings.trends import model_details, notes, trend_finding
+from adoption.metadata import label_of, series_names
+from adoption.stats import ClaimCheck, Crossing
+from adoption.stats.reaching import PASSED
+from adoption.text import Message, Names, Series, check_lang, has, message, say
+from adoption.text.formats import EN_DASH, NBSP, number, p_value, percent, points, year_span
 
-# No-break spaces keep an estimate and its interval on one line in a narrow table column.
-NBSP, NNBSP = "\u00a0", "\u202f"
-
-TEXT: dict[str, dict[str, str]] = {
-    "year": {"en": "Year", "fr": "Année"},
-    "difference": {"en": "Gap (points)", "fr": "Écart (points)"},
-    "p_adjusted": {"en": "p (Holm)", "fr": "p (Holm)"},
-    "leader": {"en": "Ahead", "fr": "En tête"},
-    "notes": {"en": "Notes", "fr": "Remarques"},
-    "series": {"en": "Series", "fr": "Série"},
-    "sector": {"en": "Sector", "fr": "Secteur"},
-    "waves": {"en": "Waves", "fr": "Vagues"},
-    "change": {"en": "Change (points)", "fr": "Variation (points)"},
-    "direction": {"en": "Direction", "fr": "Sens"},
-    "years_observed": {"en": "Years with data", "fr": "Années avec données"},
-    "midpoint": {"en": "Year 50% was reached", "fr": "Année des 50 %"},
-    "census": {"en": "census", "fr": "recensement"},
-    "exact": {"en": "exact: censuses", "fr": "exact\u202f: recensements"},
-    "no_n": {"en": "n not published", "fr": "n non publié"},
-    "unclear": {"en": "unclear", "fr": "incertain"},
-    "unknown": {"en": "unknown (n not published)", "fr": "inconnu (n non publié)"},
-    "rose": {"en": "rose", "fr": "hausse"},
-    "fell": {"en": "fell", "fr": "baisse"},
-    "unchanged": {"en": "unchanged", "fr": "inchangé"},
-    "not_estimable": {"en": "not estimable: {reason}", "fr": "non estimable : {reason}"},
-    "widened": {"en": "widened", "fr": "s’est creusé"},
-    "narrowed": {"en": "narrowed", "fr": "s’est resserré"},
-    "no clear change": {"en": "did not clearly change", "fr": "n’a pas nettement changé"},
-    "trend": {
-        "en": "Over {span}, the gap between {nonprofit} and {business} on {platform} "
-              "**{verdict}**: {slope} percentage points a year on average ({level} interval "
-              "{low} to {high}). On the model's log-odds scale the sector × year interaction "
-              "is {interaction} ({low_lo} to {high_lo}, p = {p}).",
-        "fr": "{span}, l’écart entre {nonprofit} et {business} sur {platform} "
-              "**{verdict}** : {slope} point(s) de pourcentage par an en moyenne (intervalle à "
-              "{level} : {low} à {high}). Sur l’échelle logit du modèle, l’interaction "
-              "secteur × année vaut {interaction} ({low_lo} à {high_lo}, p = {p}).",
-    },
-    "left_out": {"en": "Left out of the model: {items}.", "fr": "Exclus du modèle : {items}."},
-    "population_differs": {
-        "en": "**Populations differ.** Each series describes its own population (below); "
-              "a comparison of these series compares these populations, not nonprofits and "
-              "businesses at large.",
-        "fr": "**Les populations diffèrent.** Chaque série décrit sa propre population "
-              "(ci-dessous)\u202f; comparer ces séries, c’est comparer ces populations, pas "
-              "l’ensemble des organismes et des entreprises.",
-    },
-    "definitions_shift": {
-        "en": "**Definitions shift.** What counts as using a platform changes between studies "
-              "and years (a Fortune 500 \"Twitter account\" in 2009 meant one with a post in "
-              "the last 30 days).",
-        "fr": "**Les définitions évoluent.** Ce qui compte comme utiliser une plateforme varie "
-              "selon les études et les années (en 2009, un «\u202fcompte Twitter\u202f» du "
-              "Fortune 500 devait avoir publié dans les 30 derniers jours).",
-    },
-    "design_census": {
-        "en": "a census (every member checked): no sampling error about this population",
-        "fr": "un recensement (chaque membre vérifié)\u202f: aucune erreur d’échantillonnage "
-              "sur cette population",
-    },
-    "design_survey": {
-        "en": "a sample: intervals show sampling error (finite-population corrected where the "
-              "population size is known)",
-        "fr": "un échantillon\u202f: les intervalles montrent l’erreur d’échantillonnage "
-              "(corrigée pour population finie quand sa taille est connue)",
-    },
-    "design_self_selected": {
-        "en": "self-selected respondents: no population to generalise to, no margin of error",
-        "fr": "des répondants volontaires\u202f: aucune population à laquelle généraliser, "
-              "aucune marge d’erreur",
-    },
-    "missing_n": {
-        "en": "**Sample size not published** for {label} in {years}: no interval can be drawn, "
-              "and a lead in those years is reported as unknown, not as supported.",
-        "fr": "**Taille d’échantillon non publiée** pour {label} en {years}\u202f: aucun "
-              "intervalle possible, et une avance ces années-là est déclarée inconnue, non "
-              "confirmée.",
-    },
-    "source_note": {"en": "Source note on {label}, {year}: {note}",
-                    "fr": "Remarque de source sur {label}, {year} (en anglais)\u202f: {note}"},
-    "synthetic": {
-        "en": "**SYNTHETIC DATA.** These figures are invented to illustrate the method; "
-              "they describe no real organisation.",
-        "fr": "**DONNÉES SYNTHÉTIQUES.** Ces chiffres sont inventés pour illustrer la "
-              "méthode\u202f; ils ne décrivent aucun organisme réel.",
-    },
-    "weighted": {"en": "Weighted", "fr": "Pondérée"},
-    "unweighted": {"en": "Unweighted", "fr": "Non pondérée"},
-    "n_answers": {"en": "Answers", "fr": "Réponses"},
-    "kish": {"en": "Effective n (Kish)", "fr": "n effectif (Kish)"},
-    "platform": {"en": "Platform", "fr": "Plateforme"},
-    "accounts": {"en": "Accounts", "fr": "Comptes"},
-    "median_of": {"en": "Median {metric}", "fr": "Médiane ({metric})"},
-    "dormant_share": {"en": "Dormant accounts", "fr": "Comptes inactifs"},
-    "mann_whitney": {"en": "p (Mann-Whitney, Holm)", "fr": "p (Mann-Whitney, Holm)"},
-    "against": {"en": "{platform}: {names}, {span}",
-                "fr": "{platform}\u202f: {names}, {span}"},
-    "census_design": {"en": "census", "fr": "recensement"},
-    "survey_design": {"en": "survey", "fr": "enquête"},
-    "self_selected_design": {"en": "self-selected", "fr": "volontaires"},
-    "verified": {"en": "verified", "fr": "vérifié"},
-    "as_cited": {"en": "as cited", "fr": "cité"},
-    "derived": {"en": "computed", "fr": "calculé"},
-    "uncertain": {"en": "approximate", "fr": "approximatif"},
-    "computed": {"en": "from answers", "fr": "d’après les réponses"},
-    "percent": {"en": "Share", "fr": "Part"},
-    "n": {"en": "n", "fr": "n"},
-    "design": {"en": "Design", "fr": "Méthode"},
-    "certainty": {"en": "Certainty", "fr": "Fiabilité"},
-    "study": {"en": "Study", "fr": "Étude"},
-    "read_at": {"en": "Read at", "fr": "Lu sur"},
-    "trend_refused": {
-        "en": "No trend can be fitted for {business}: {reason}.",
-        "fr": "Aucune tendance ne peut être ajustée pour {business}\u202f: {reason}.",
-    },
-}
-
-
-def text(key: str, lang: str, **values: object) -> str:
-    """The phrase `key` in `lang`, as plain text (values filled in as given)."""
-    return TEXT[key][i18n.check_lang(lang)].format(**values)
-
-
-def text_html(key: str, lang: str, **values: object) -> str:
-    """The phrase `key` in `lang` as HTML: its `**bold**` as <strong>, every value escaped
-    (values that are already HTML are passed as `Safe`)."""
-    template = _bold(html.escape(TEXT[key][i18n.check_lang(lang)], quote=False))
-    return template.format(**{name: _escaped(value) for name, value in values.items()})
+NNBSP = "\u202f"
 
 
 @dataclass(frozen=True)
@@ -164,11 +42,9 @@ class Safe:
     html: str
 
 
-def _escaped(value: object) -> str:
-    return value.html if isinstance(value, Safe) else html.escape(str(value), quote=False)
-
-
-def _bold(escaped: str) -> str:
+def text_html(key: str, lang: str, names: Names | None = None, /, **values: object) -> str:
+    """The message `key` in `lang` as HTML: its `**bold**` as <strong>, the rest escaped."""
+    escaped = html.escape(say(key, lang, names, **values), quote=False)
     return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", escaped)
 
 
@@ -186,166 +62,211 @@ def between_years(table: pd.DataFrame, years: Sequence[int] | None,
 
 
 def heading(title: str, level: int = 1) -> HTML:
-    return HTML(f"<h{level}>{html.escape(title, quote=False)}</h{level}>")
+    return HTML(f"<h{level}>{_e(title)}</h{level}>")
 
 
 def comparison_heading(platform: str, nonprofit: str, business: str | Sequence[str],
                        table: pd.DataFrame, lang: str = "en", level: int = 2) -> HTML:
-    """"Largest US charities against Fortune 500, blogging, 2007–2010" as a heading."""
+    """"Blogging: largest US charities, Fortune 500 and Inc. 500, 2007–2010" as a heading."""
     businesses = [business] if isinstance(business, str) else list(business)
-    names = [nonprofit, *businesses]
-    rows = table[(table["platform"] == platform) & table["series"].isin(names)]
-    title = text("against", lang, platform=i18n.capitalise(i18n.platform_in_sentence(
-                     platform, lang).removeprefix("les ")),
-                 names=i18n.join([_short(name, lang) for name in names], lang),
-                 span=i18n.year_span(rows["year"].astype(int)))
+    names = series_names(table)
+    rows = table[(table["platform"] == platform) & table["series"].isin([nonprofit,
+                                                                         *businesses])]
+    shown = [_side(nonprofit, "nonprofit", businesses)] + [
+        _side(b, "business", [nonprofit]) for b in businesses]
+    title = say("page.against", check_lang(lang), names, platform=platform, series=shown,
+                years=[int(y) for y in rows["year"]])
     return heading(title, level)
+
+
+def survey_heading(table: pd.DataFrame, lang: str = "en") -> HTML:
+    """"Inside a survey: Synthetic survey, 2007–2012" (the H1 of the survey explorer)."""
+    names = series_names(table)
+    series = str(table["series"].iloc[0])
+    return heading(say("page.title.survey", lang, names, series=Series(series, "label"),
+                       years=[int(y) for y in table["year"]]))
+
+
+def practitioner_heading(lang: str = "en") -> HTML:
+    return heading(say("page.title.practitioners", lang))
+
+
+def activity_heading(platform: str, snapshots: pd.DataFrame, lang: str = "en") -> HTML:
+    years = [int(y) for y in snapshots["snapshot_at"].dt.year.unique()]
+    return heading(say("page.title.activity", lang, platform=platform, years=years))
+
+
+def single_snapshot_note(lang: str = "en") -> HTML:
+    """Said in place of the activity charts when no account was read twice."""
+    return HTML(f"<p>{text_html('page.single_snapshot', lang)}</p>")
+
+
+def say_message(key: str, **values: object) -> Message:
+    """A catalog message to show among a page's findings."""
+    return message(key, **values)
 
 
 def sentence(words: str) -> HTML:
     """A result stated as a quotable sentence (a block quote)."""
-    return HTML(f'<blockquote class="adoption-claim"><p>{html.escape(words, quote=False)}'
-                "</p></blockquote>")
+    return HTML(f'<blockquote class="adoption-claim"><p>{_e(words)}</p></blockquote>')
 
 
-def comparison_table(comparison: pd.DataFrame, lang: str = "en") -> HTML:
-    """The comparison table (`stats.compare_sectors`) as readers see it."""
+def key_findings(findings: Sequence[Message | str], lang: str = "en",
+                 names: Names | None = None) -> HTML:
+    """The box at the top of a report: the page's answer in a few sentences, each the text
+    of a finding (rendered from the claims, or a chart's title, never composed here)."""
+    texts = [finding if isinstance(finding, str) else finding.text(lang, names)
+             for finding in findings]
+    items = "".join(f"<li>{_e(_full_stop(text))}</li>" for text in texts)
+    return HTML(f'<aside class="adoption-key-findings" aria-labelledby="key-findings">'
+                f'<h2 id="key-findings">{_e(say("page.key_findings", lang))}</h2>'
+                f"<ul>{items}</ul></aside>")
+
+
+def comparison_table(comparison: pd.DataFrame, lang: str = "en",
+                     names: Names | None = None, platform: str = "") -> HTML:
+    """The comparison table (`stats.compare_sectors`) as readers see it: each year's
+    shares and gap with their intervals, and who was ahead as the lead claims say."""
+    names = names or {}
     first = comparison.iloc[0]
-    nonprofit = _short(first["nonprofit_series"], lang)
-    business = _short(first["business_series"], lang)
-    shown = pd.DataFrame({
-        text("year", lang): comparison["year"].astype(str),
-        nonprofit: [_share(r, "nonprofit", lang) for _, r in comparison.iterrows()],
-        business: [_share(r, "business", lang) for _, r in comparison.iterrows()],
-        text("difference", lang): [_gap(r, lang) for _, r in comparison.iterrows()],
-        text("p_adjusted", lang): [_p(v, lang) for v in comparison["p_adjusted"]],
-        text("leader", lang): [_leader(r, nonprofit, business, lang)
-                               for _, r in comparison.iterrows()],
-        text("notes", lang): comparison["caveat"].fillna(""),
-    })
-    return _html(shown)
+    mixed = first["nonprofit_series"] == first["business_series"]
+    nonprofit = Series(str(first["nonprofit_series"]), "short_label",
+                       "nonprofit" if mixed else None)
+    business = Series(str(first["business_series"]), "short_label",
+                      "business" if mixed else None)
+    claims = lead_claims(comparison, platform, nonprofit, business, 0.95)
+    columns = [say("table.year", lang), _name(nonprofit, names, lang),
+               _name(business, names, lang), say("table.gap", lang),
+               say("table.p_adjusted", lang), say("table.ahead", lang),
+               say("table.worst_case", lang), say("table.notes", lang)]
+    rows = []
+    for (_, row), claim in zip(comparison.iterrows(), claims, strict=True):
+        rows.append([
+            str(int(row["year"])),
+            _share(row, "nonprofit", lang), _share(row, "business", lang),
+            _interval(100 * row["difference"], 100 * row["difference_low"],
+                      100 * row["difference_high"], lang),
+            p_value(row["p_adjusted"], lang),
+            _ahead(claim, nonprofit, business, names, lang),
+            _worst_case(row["robust_to_nonresponse"], lang),
+            "" if pd.isna(row["caveat"]) else str(row["caveat"]),
+        ])
+    return _table(columns, rows, numeric=(1, 2, 3, 4))
 
 
-def changes_table(changes: pd.DataFrame, lang: str = "en") -> HTML:
-    """Changes from one wave to the next (`stats.year_over_year`)."""
-    shown = pd.DataFrame({
-        text("series", lang): [_short(s, lang) for s in changes["series"]],
-        text("sector", lang): [i18n.sector_label(s, lang) for s in changes["sector"]],
-        text("waves", lang): [f"{a} → {b}" for a, b in zip(changes["year_from"],
-                                                           changes["year_to"], strict=True)],
-        text("change", lang): [_points_with_interval(r["change_points"],
-                                                     r["change_points_low"],
-                                                     r["change_points_high"], lang)
-                               for _, r in changes.iterrows()],
-        text("direction", lang): [_word(d, lang) for d in changes["direction"]],
-        text("notes", lang): changes["caveat"].fillna(""),
-    })
-    return _html(shown)
-
-
-def trend_summary(trend: GapTrend, lang: str = "en") -> HTML:
-    """The gap's trend (`stats.gap_trend`) in a paragraph, with what was left out and why."""
-    paragraph = text_html(
-        "trend", lang,
-        span=(i18n.capitalise(i18n.from_to(trend.years, lang)) if lang == "fr"
-              else i18n.year_span(trend.years)),
-        nonprofit=_nouns(trend.nonprofit, lang), business=_nouns(trend.business, lang),
-        platform=i18n.platform_in_sentence(trend.platform, lang),
-        verdict=text(trend.verdict, lang),
-        slope=i18n.signed_points(trend.gap_points_per_year, lang, 1),
-        level=i18n.confidence_level(trend.confidence, lang),
-        low=i18n.signed_points(trend.gap_points_per_year_low, lang, 1),
-        high=i18n.signed_points(trend.gap_points_per_year_high, lang, 1),
-        interaction=i18n.number(trend.interaction, lang, 3),
-        low_lo=i18n.number(trend.interaction_low, lang, 3),
-        high_lo=i18n.number(trend.interaction_high, lang, 3),
-        p=_p(trend.interaction_p_value, lang))
-    extra = [render(trend.notes, lang)] if trend.notes else []
-    # Years outside the common span are implied by the span itself; name the others.
-    dropped = [m for m in trend.dropped if m.key != "outside_common_years"]
-    if dropped:
-        extra.append(text("left_out", lang, items=render(dropped, lang)))
-    rest = [html.escape(_sentence_case(e), quote=False) for e in extra if e]
-    return HTML("".join(f"<p>{part}</p>" for part in [paragraph, *rest]))
+def changes_table(changes: pd.DataFrame, lang: str = "en",
+                  names: Names | None = None) -> HTML:
+    """Changes from one wave to the next (`stats.year_over_year`), with their verdicts."""
+    names = names or {}
+    mixed = {str(s) for s, sectors in changes.groupby("series")["sector"] if
+             sectors.nunique() > 1}
+    columns = [say("table.series", lang), say("table.waves", lang), say("table.change", lang),
+               say("table.direction", lang), say("table.notes", lang)]
+    rows = []
+    for _, row in changes.iterrows():
+        series = Series(str(row["series"]), "short_label",
+                        str(row["sector"]) if str(row["series"]) in mixed else None)
+        rows.append([
+            _name(series, names, lang),
+            f"{int(row['year_from'])}{NBSP}→ {int(row['year_to'])}",
+            _change(row, lang),
+            direction_word(str(row["direction"])).text(lang),
+            "" if pd.isna(row["caveat"]) else str(row["caveat"]),
+        ])
+    return _table(columns, rows, numeric=(2,))
 
 
 def trend_or_reason(table: pd.DataFrame, platform: str, nonprofit: str, business: str,
                     confidence: float = 0.95, lang: str = "en") -> HTML:
-    """The trend summary, or in its place the reason the data cannot support a trend."""
-    try:
-        trend = gap_trend(table, platform, nonprofit, business, confidence)
-    except NotEstimable as refusal:
-        return HTML("<p>" + text_html("trend_refused", lang, business=_short(business, lang),
-                                      reason=refusal.message.text(lang)) + "</p>")
-    return trend_summary(trend, lang)
+    """The gap's trend in a paragraph (the claim's sentence, then the model's own numbers
+    and what was left out), or the reason the data cannot support a trend."""
+    names = series_names(table)
+    _, text, trend = trend_finding(table, platform, Series(nonprofit), Series(business),
+                                   confidence)
+    paragraphs = [text.text(lang, names)]
+    if trend is not None:
+        paragraphs.append(model_details(trend).text(lang, names))
+        paragraphs += [note.text(lang, names) for note in notes(trend)]
+    return HTML("".join(f"<p>{_e(_full_stop(p))}</p>" for p in paragraphs))
 
 
 def figures_table(table: pd.DataFrame, platform: str | Sequence[str], series: Iterable[str],
                   lang: str = "en") -> HTML:
     """Every figure used, with its study and where it was read: each number traceable."""
+    names = series_names(table)
     rows = _rows(table, platform, series).sort_values(["series", "platform", "year"])
-    shown = pd.DataFrame({
-        text("series", lang): [_short(s, lang) for s in rows["series"]],
-        text("platform", lang): [i18n.platform_name(p, lang) for p in rows["platform"]],
-        text("year", lang): rows["year"].astype(str),
-        text("percent", lang): [i18n.percent(v, lang) for v in rows["share"]],
-        text("n", lang): [("–" if pd.isna(v) else str(v)) for v in rows["n"]],
-        text("design", lang): [text(f"{d}_design", lang) for d in rows["design"].astype(str)],
-        text("certainty", lang): [_word(c, lang) for c in rows["certainty"].astype(str)],
-        text("study", lang): rows["study"].fillna(""),
-        text("read_at", lang): [_link(url) for url in rows["source_url"]],
-    })
-    return _html(shown)
+    columns = [say("table.series", lang), say("table.platform", lang), say("table.year", lang),
+               say("table.share", lang), say("table.n", lang), say("table.design", lang),
+               say("table.certainty", lang), say("table.study", lang),
+               say("table.read_at", lang)]
+    body = [[
+        label_of(names, str(row["series"]), "short_label", lang),
+        say(f"platform.{row['platform']}.name", lang) if _known_platform(row["platform"])
+        else str(row["platform"]),
+        str(int(row["year"])),
+        _published(row, lang),
+        EN_DASH if pd.isna(row["n"]) else number(int(row["n"]), lang),
+        say(f"design.{row['design']}", lang),
+        say(f"certainty.{row['certainty']}", lang),
+        "" if pd.isna(row["study"]) else str(row["study"]),
+        _link(row["source_url"]),
+    ] for _, row in rows.iterrows()]
+    return _table(columns, body, numeric=(3, 4))
 
 
 def claim(check: ClaimCheck, lang: str = "en") -> HTML:
     """The claim check (`stats.check_claim`) as a sentence readers can quote."""
-    names = {series: _short(series, lang) for series in (check.nonprofit, check.business)}
-    return sentence(check.sentence(lang, names))
+    return sentence(check.sentence(lang))
+
+
+def reaching_table(table: pd.DataFrame, crossings: Sequence[Crossing],
+                   fits: pd.DataFrame | None = None, lang: str = "en") -> HTML:
+    """When each series passed 50%, from its own figures; and what a logistic curve with
+    its ceiling checked says (`stats.diffusion_table`): its 50% year only where it lies
+    within the years the series covers, else why not."""
+    names = series_names(table)
+    columns = [say("table.series", lang), say("table.years_observed", lang),
+               say("table.passed", lang), say("table.curve", lang)]
+    rows = []
+    for found in crossings:
+        fit = None if fits is None else fits[fits["series"] == found.series].iloc[0]
+        rows.append([
+            label_of(names, found.series, "short_label", lang),
+            year_span([found.first.year, found.last.year]),
+            _passed(found, lang),
+            _curve_verdict(fit, found, lang),
+        ])
+    return _table(columns, rows)
 
 
 def diffusion_summary(diffusion: pd.DataFrame, lang: str = "en") -> HTML:
-    """The year each series reached 50 % (`stats.diffusion_table`), or why it cannot be said."""
-    rows = []
-    for _, row in diffusion.iterrows():
-        if row["estimable"]:
-            value = (f"{row['midpoint_year']:.1f} [{row['midpoint_low']:.1f}–"
-                     f"{row['midpoint_high']:.1f}]")
-            value = value.replace(".", ",") if lang == "fr" else value
-        else:
-            value = text("not_estimable", lang, reason=row["reason"])
-        rows.append({
-            text("series", lang): _short(row["series"], lang),
-            text("years_observed", lang): f"{row['first_year']}–{row['last_year']}",
-            text("midpoint", lang): value,
-        })
-    return _html(pd.DataFrame(rows))
+    """The logistic curves' verdicts (`stats.diffusion_table`), one row per series."""
+    columns = [say("table.series", lang), say("table.years_observed", lang),
+               say("table.curve", lang)]
+    rows = [[str(row["series"]), f"{row['first_year']}{EN_DASH}{row['last_year']}",
+             _curve_verdict(row, None, lang)] for _, row in diffusion.iterrows()]
+    return _table(columns, rows)
 
 
 def caveats(table: pd.DataFrame, platform: str | Sequence[str], series: Iterable[str],
             lang: str = "en") -> HTML:
     """What the data behind a comparison can and cannot say, from the data themselves."""
-    names = list(dict.fromkeys(series))
-    rows = _rows(table, platform, names)
-    catalog = load_series_metadata()
-    items = [text_html("synthetic", lang)] if rows["synthetic"].any() else []
-    if len(names) > 1:
-        items.append(text_html("population_differs", lang))
-    for name in names:
-        info = series_info(name, catalog)
+    names_list = list(dict.fromkeys(series))
+    rows = _rows(table, platform, names_list)
+    names = series_names(table)
+    items = [text_html("page.caveat.synthetic", lang)] if rows["synthetic"].any() else []
+    if len(names_list) > 1:
+        items.append(text_html("page.caveat.population_differs", lang))
+    for name in names_list:
         designs = rows.loc[rows["series"] == name, "design"].astype(str).unique()
-        described = i18n.semicolon(lang).join(text(f"design_{d}", lang) for d in sorted(designs))
-        items.append(f"<strong>{_e(info.label[lang])}</strong>{i18n.colon(lang)}"
-                     f"{_e(info.population[lang])}{i18n.semicolon(lang)}{_e(described)}.")
-    items += _missing_n_items(rows, lang, catalog)
-    items += [_e(i18n.capitalise(note) + ".") for note in certainty_notes(rows, lang, catalog)]
+        items.append(text_html("page.caveat.series", lang, names, series=Series(name, "label"),
+                               population=Series(name, "population"),
+                               designs=[message(f"page.caveat.design.{d}")
+                                        for d in sorted(designs)]))
+    items += _missing_n_items(rows, lang, names)
     if (rows["certainty"].astype(str) != "computed").any():  # published figures
-        items.append(text_html("definitions_shift", lang))
-    noted = rows[rows["note"].notna()]
-    for (name, note), group in noted.groupby([noted["series"].astype(str), "note"], sort=True):
-        items.append(text_html("source_note", lang, label=series_info(name, catalog)
-                               .short_label[lang],
-                               year=i18n.year_list(group["year"].unique(), lang), note=note))
+        items.append(text_html("page.caveat.definitions_shift", lang))
+    items += _note_items(rows, lang, names)
     return HTML('<ul class="adoption-caveats">'
                 + "".join(f"<li>{item}</li>" for item in items) + "</ul>")
 
@@ -353,75 +274,211 @@ def caveats(table: pd.DataFrame, platform: str | Sequence[str], series: Iterable
 def weighting_table(table: pd.DataFrame, platform: str, lang: str = "en") -> HTML:
     """Weighted against unweighted shares of a survey's adoption table, per sector and wave."""
     rows = table[table["platform"] == platform].sort_values(["sector", "year"])
-    shown = pd.DataFrame({
-        text("sector", lang): [i18n.sector_label(s, lang) for s in rows["sector"]],
-        text("year", lang): rows["year"].astype(str),
-        text("unweighted", lang): [i18n.percent(v, lang, 0) for v in rows["share"]],
-        text("weighted", lang): [i18n.percent(v, lang, 0) for v in rows["share_weighted"]],
-        text("n_answers", lang): rows["n"].astype(str),
-        text("kish", lang): [i18n.number(v, lang, 0) for v in rows["n_effective"]],
-    })
-    return _html(shown)
+    columns = [say("table.sector", lang), say("table.year", lang),
+               say("table.unweighted", lang), say("table.weighted", lang),
+               say("table.answers", lang), say("table.kish", lang)]
+    body = [[say(f"sector.{row['sector']}.label", lang), str(int(row["year"])),
+             percent(row["share"], lang, 0), percent(row["share_weighted"], lang, 0),
+             number(int(row["n"]), lang), number(row["n_effective"], lang, 0)]
+            for _, row in rows.iterrows()]
+    return _table(columns, body, numeric=(2, 3, 4, 5))
 
 
 def activity_table(summary: pd.DataFrame, lang: str = "en") -> HTML:
     """Per sector and year (`snapshots.sector_year_summary`): each metric's median with its
     bootstrap interval, and the share of dormant accounts with its Wilson interval."""
-    rows = []
+    metrics = list(dict.fromkeys(summary["metric"]))
+    columns = [say("table.year", lang), say("table.sector", lang), say("table.accounts", lang)]
+    columns += [_metric_heading(metric, lang) for metric in metrics]
+    body = []
     for (year, sector), group in summary.groupby(["year", "sector"], sort=True):
-        row = {text("year", lang): str(year),
-               text("sector", lang): i18n.sector_label(sector, lang),
-               text("accounts", lang): str(int(group["n"].max()))}
-        for _, estimate in group.iterrows():
-            row[_metric_heading(estimate["metric"], lang)] = _estimate(estimate, lang)
-        rows.append(row)
-    return _html(pd.DataFrame(rows))
+        by_metric = group.set_index("metric")
+        row = [str(year), say(f"sector.{sector}.label", lang),
+               number(int(group["n"].max()), lang)]
+        row += [_estimate(by_metric.loc[metric], lang) if metric in by_metric.index else ""
+                for metric in metrics]
+        body.append(row)
+    return _table(columns, body, numeric=tuple(range(2, len(columns))))
 
 
-def activity_tests_table(comparison: pd.DataFrame, lang: str = "en") -> HTML:
-    """Nonprofit against business medians per year, Mann-Whitney U with Holm's adjustment
-    (`snapshots.compare_activity`)."""
-    shown = pd.DataFrame({
-        text("year", lang): comparison["year"].astype(str),
-        i18n.sector_label("nonprofit", lang): [_number_2(v, lang)
-                                               for v in comparison["median_first"]],
-        i18n.sector_label("business", lang): [_number_2(v, lang)
-                                              for v in comparison["median_second"]],
-        text("mann_whitney", lang): [_p(v, lang) for v in comparison["p_adjusted"]],
-    })
-    return _html(shown)
+def differences_table(differences: pd.DataFrame, lang: str = "en") -> HTML:
+    """Nonprofit against business medians per year with the difference's bootstrap interval
+    and its verdict (`snapshots.median_differences`)."""
+    columns = [say("table.year", lang), say("sector.nonprofit.label", lang),
+               say("sector.business.label", lang), say("table.difference", lang),
+               say("table.verdict", lang)]
+    decimals = 2 if differences[["median_first", "median_second"]].abs().max().max() < 10 else 0
+    body = []
+    for _, row in differences.iterrows():
+        low, high = row["low"], row["high"]
+        clear = not (math.isnan(low) or low <= 0 <= high)
+        verdict = ("table.higher_nonprofit" if clear and row["difference"] > 0 else
+                   "table.higher_business" if clear else "table.no_clear_difference")
+        body.append([str(int(row["year"])), number(row["median_first"], lang, decimals),
+                     number(row["median_second"], lang, decimals),
+                     _interval(row["difference"], low, high, lang, decimals),
+                     say(verdict, lang)])
+    return _table(columns, body, numeric=(1, 2, 3))
+
+
+# --- cells ------------------------------------------------------------------------------
+
+
+def _share(row: pd.Series, side: str, lang: str) -> str:
+    value = percent(row[f"{side}_share"], lang)
+    design = str(row[f"{side}_design"])
+    low, high = row[f"{side}_low"], row[f"{side}_high"]
+    if design == "census" and low == high:
+        return f"{value} ({say('table.census_exact', lang)})"
+    if design == "census":
+        return f"{value} ({say('table.census_rounded', lang)})"
+    if pd.isna(low):
+        return f"{value} ({say(f'table.no_interval.{design}', lang)})"
+    return (f"{value}{NBSP}[{number(100 * low, lang)}{EN_DASH}{number(100 * high, lang)}]")
+
+
+def _interval(value: float, low: float, high: float, lang: str, decimals: int = 0) -> str:
+    shown = points(value, lang, decimals)
+    if pd.isna(low) or pd.isna(high):
+        return shown
+    if low == high:
+        return f"{shown}{NBSP}({say('table.exact', lang)})"
+    # French writes decimals with a comma, so its bounds are separated by a semicolon.
+    separator = f"{NNBSP};{NBSP}" if lang == "fr" else f",{NBSP}"
+    return (f"{shown}{NBSP}[{points(low, lang, decimals)}{separator}"
+            f"{points(high, lang, decimals)}]")
+
+
+def _change(row: pd.Series, lang: str) -> str:
+    decimals = 1
+    return _interval(row["change_points"], row["change_points_low"], row["change_points_high"],
+                     lang, decimals)
+
+
+def _ahead(claim: Claim, nonprofit: Series, business: Series, names: Names, lang: str) -> str:
+    if claim.supported:
+        return _name(nonprofit if claim.estimate > 0 else business, names, lang)
+    if claim.supported is False:
+        return say("table.unclear", lang)
+    return say("table.untestable", lang) + f" ({claim.why.text(lang, names)})" if claim.why \
+        else say("table.untestable", lang)
+
+
+def _worst_case(robust: object, lang: str) -> str:
+    if robust is None or pd.isna(robust):
+        return EN_DASH
+    return say("table.holds" if bool(robust) else "table.does_not_hold", lang)
+
+
+def _published(row: pd.Series, lang: str) -> str:
+    """The figure as published, and the count behind it where the source gives one."""
+    shown = percent(row["share"], lang) if not bool(row.get("exact_count", False)) else (
+        percent(row["share"], lang, 1))
+    if bool(row.get("exact_count", False)) and str(row["certainty"]) != "computed":
+        shown += f" ({say('table.count_of', lang, count=int(row['adopters']), n=int(row['n']))})"
+    return shown
+
+
+def _passed(found: Crossing, lang: str) -> str:
+    values = {"share": found.share, "first": found.first.year, "last": found.last.year,
+              "highest": found.highest.year, "highest_share": found.highest.share}
+    if found.status == PASSED:
+        key = {True: "passed", False: "passed_unclear", None: "passed_untestable"}[
+            found.supported]
+        return say(f"table.reach.{key}", lang, before=found.before.year,  # type: ignore
+                   after=found.after.year, **values)  # type: ignore[union-attr]
+    return say(f"table.reach.{found.status}", lang, **values)
+
+
+def _curve_verdict(fit: pd.Series | None, found: Crossing | None, lang: str) -> str:
+    """A logistic curve's 50% year, said only where it lies within the data."""
+    if fit is None:
+        return EN_DASH
+    if not bool(fit["estimable"]):
+        return say("table.curve_refused", lang, reason=str(fit["reason"]))
+    year = float(fit["midpoint_year"])
+    first, last = int(fit["first_year"]), int(fit["last_year"])
+    if first <= year <= last:
+        return say("table.curve_within", lang, year=year, low=float(fit["midpoint_low"]),
+                   high=float(fit["midpoint_high"]))
+    last_share = found.last.share if found is not None else math.nan
+    return say("table.curve_beyond", lang, year=year, last=last, last_share=last_share)
 
 
 def _metric_heading(metric: str, lang: str) -> str:
     if metric == "dormant":
-        return text("dormant_share", lang)
+        return say("table.dormant_share", lang)
     # The metric named as on its chart, so table and chart read alike.
-    return text("median_of", lang, metric=i18n.words(f"accounts_metric_{metric}", lang))
+    return say("table.median_of", lang, metric=message(f"chart.accounts.metric.{metric}"))
 
 
 def _estimate(estimate: pd.Series, lang: str) -> str:
     if estimate["statistic"] == "share":
-        value, low, high = (i18n.percent(estimate[k], lang, 0) for k in ("value", "low", "high"))
+        value, low, high = (percent(estimate[k], lang, 0) for k in ("value", "low", "high"))
     else:
         value, low, high = (_number_2(estimate[k], lang) for k in ("value", "low", "high"))
-    return f"{value}{NBSP}[{low}–{high}]"
+    return f"{value}{NBSP}[{low}{EN_DASH}{high}]"
 
 
 def _number_2(value: float, lang: str) -> str:
     """Two significant decimals below 10, whole numbers above."""
-    return i18n.number(value, lang, 2 if abs(value) < 10 else 0)
+    return number(value, lang, 2 if abs(value) < 10 else 0)
 
 
-# --- formatting pieces ---
+def _name(series: Series, names: Names, lang: str) -> str:
+    return label_of(names, series.id, series.form, lang, series.sector)  # type: ignore
 
-def _html(frame: pd.DataFrame) -> HTML:
-    """A table whose every cell is escaped text, except the links this module built."""
-    head = "".join(f"<th>{_e(column)}</th>" for column in frame.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{_escaped(value)}</td>" for value in row) + "</tr>"
-        for row in frame.itertuples(index=False, name=None))
-    return HTML(f'<table class="adoption-table"><thead><tr>{head}</tr></thead>'
-                f"<tbody>{body}</tbody></table>")
+
+def _side(series: str, role: str, others: Sequence[str]) -> Series:
+    return Series(series, "short_label", role if series in others else None)
+
+
+def _known_platform(platform: object) -> bool:
+    return has(f"platform.{platform}.name", "en")
+
+
+# --- lists ---------------------------------------------------------------------------------
+
+
+def _missing_n_items(rows: pd.DataFrame, lang: str, names: Names) -> list[str]:
+    missing = rows[rows["n"].isna() & (rows["design"].astype(str) == "survey")]
+    return [text_html("page.caveat.missing_n", lang, names, series=Series(name, "short_label"),
+                      years=[int(y) for y in group["year"]])
+            for name, group in missing.groupby(missing["series"].astype(str), sort=True)]
+
+
+def _note_items(rows: pd.DataFrame, lang: str, names: Names) -> list[str]:
+    """Each source note once, in the reader's language where a translation exists."""
+    items = []
+    column = "note_fr" if lang == "fr" and "note_fr" in rows.columns else "note"
+    noted = rows[rows[column].notna()]
+    for (name, note), group in noted.groupby([noted["series"].astype(str), column], sort=True):
+        items.append(text_html("page.caveat.source_note", lang, names,
+                               series=Series(name, "short_label"),
+                               years=[int(y) for y in group["year"]], note=str(note)))
+    return items
+
+
+# --- formatting pieces ---------------------------------------------------------------------
+
+
+def _table(columns: Sequence[str], rows: Sequence[Sequence[object]],
+           numeric: Sequence[int] = ()) -> HTML:
+    """A table whose every cell is escaped text, except the links this module built; the
+    columns in `numeric` are set right-aligned with tabular figures (`class="num"`)."""
+    def cell(tag: str, value: object, position: int) -> str:
+        kind = ' class="num"' if position in numeric else ""
+        return f"<{tag}{kind}>{_escaped(value)}</{tag}>"
+
+    head = "".join(cell("th", column, i) for i, column in enumerate(columns))
+    body = "".join("<tr>" + "".join(cell("td", value, i) for i, value in enumerate(row))
+                   + "</tr>" for row in rows)
+    return HTML(f'<div class="adoption-table-wrap"><table class="adoption-table">'
+                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
+def _escaped(value: object) -> str:
+    return value.html if isinstance(value, Safe) else _e(value)
 
 
 def _e(value: object) -> str:
@@ -445,86 +502,14 @@ def _link(url: object) -> Safe | str:
                 f"{html.escape(host(address))}</a>")
 
 
-def _short(series: str, lang: str) -> str:
-    return series_info(series).short_label[lang]
-
-
-def _nouns(names: Sequence[str], lang: str) -> str:
-    return i18n.join([series_info(name).noun[lang] for name in names], lang)
-
-
-def _share(row: pd.Series, side: str, lang: str) -> str:
-    value = i18n.percent(row[f"{side}_share"], lang)
-    if row[f"{side}_design"] == "census":
-        return f"{value} ({text('census', lang)})"
-    low, high = row[f"{side}_low"], row[f"{side}_high"]
-    if pd.isna(low):
-        return f"{value} ({text('no_n', lang)})"
-    return f"{value}{NBSP}[{_number(100 * low, lang)}–{_number(100 * high, lang)}]"
-
-
-def _gap(row: pd.Series, lang: str) -> str:
-    return _points_with_interval(100 * row["difference"], 100 * row["difference_low"],
-                                 100 * row["difference_high"], lang)
-
-
-def _points_with_interval(points: float, low: float, high: float, lang: str) -> str:
-    shown = i18n.signed_points(points, lang)
-    if pd.isna(low) or pd.isna(high):
-        return shown
-    if low == high:  # two censuses: the change is exact
-        return f"{shown}{NBSP}({text('exact', lang)})"
-    # French writes decimals with a comma, so its bounds are separated by a semicolon.
-    separator = f"{NNBSP};{NBSP}" if lang == "fr" else f",{NBSP}"
-    return (f"{shown}{NBSP}[{i18n.signed_points(low, lang)}{separator}"
-            f"{i18n.signed_points(high, lang)}]")
-
-
-def _number(value: float, lang: str) -> str:
-    return i18n.number(value, lang, 0)
-
-
-def _p(value: float, lang: str) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    if value < 0.001:
-        return "< 0,001" if lang == "fr" else "< 0.001"
-    shown = f"{value:.3f}"
-    return shown.replace(".", ",") if lang == "fr" else shown
-
-
-def _leader(row: pd.Series, nonprofit: str, business: str, lang: str) -> str:
-    leader = row["leader"]
-    if leader == "nonprofit":
-        return nonprofit
-    if leader == "business":
-        return business
-    return text(leader, lang)
-
-
-def _word(key: str, lang: str) -> str:
-    return text(key, lang) if key in TEXT else key
-
-
-def _missing_n_items(rows: pd.DataFrame, lang: str, catalog) -> list[str]:
-    missing = rows[rows["n"].isna() & (rows["design"].astype(str) != "census")]
-    items = []
-    for name, group in missing.groupby(missing["series"].astype(str), sort=True):
-        items.append(text_html("missing_n", lang,
-                               label=series_info(name, catalog).short_label[lang],
-                               years=i18n.year_list(group["year"].astype(int), lang)))
-    return items
-
-
-def _sentence_case(words: str) -> str:
-    words = words.strip()
-    if not words:
-        return words
-    return i18n.capitalise(words) + ("" if words.endswith(".") else ".")
+def _full_stop(text: str) -> str:
+    text = text.strip()
+    return text if not text or text.endswith(".") else text + "."
 
 
 __all__ = [
-    "activity_table", "activity_tests_table", "between_years", "caveats", "changes_table",
-    "claim", "comparison_heading", "comparison_table", "diffusion_summary", "figures_table",
-    "heading", "sentence", "text_html", "trend_or_reason", "trend_summary", "weighting_table",
+    "activity_table", "between_years", "caveats", "changes_table", "claim",
+    "comparison_heading", "comparison_table", "differences_table", "diffusion_summary",
+    "figures_table", "heading", "key_findings", "reaching_table", "sentence",
+    "text_html", "trend_or_reason", "weighting_table",
 ]

@@ -19,6 +19,8 @@ one, is what the statistics use.
 
 Corrections beside the file (`NAME.corrections.csv`, see `adoption.corrections`)
 are applied on loading; the bundled ones are listed in `data/published/README.md`.
+French versions of the notes beside it (`NAME.fr.csv`: series, year, platform,
+note) become the `note_fr` column, for French reports.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from adoption.problems import DataError, Problem, problem
 from adoption.readers import RawTable, read_table
 from adoption.rounding import printed_decimals
 from adoption.schema import Column, parse_columns, unknown_column_typos
+from adoption.text.typography import typeset
 
 SECTORS = (NONPROFIT, BUSINESS, HIGHER_EDUCATION)
 DESIGNS = ("census", "survey", "self_selected")
@@ -83,7 +86,19 @@ def load_published(path: str | Path | None = None) -> pd.DataFrame:
     figures, problems = parse_published(raw)
     if problems:
         raise DataError(problems)
-    return figures
+    return _with_french_notes(figures, source.with_name(f"{source.stem}.fr.csv"))
+
+
+def _with_french_notes(figures: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """The `note_fr` column from a translation file beside the data, if there is one."""
+    if not path.is_file():
+        return figures.assign(note_fr=pd.Series(pd.NA, index=figures.index, dtype="string"))
+    translations = read_table(path).frame
+    key = translations[["series", "year", "platform"]].astype(str).agg("|".join, axis=1)
+    notes = dict(zip(key, translations["note"].map(lambda t: typeset(str(t), "fr")),
+                     strict=True))
+    own = figures[["series", "year", "platform"]].astype(str).agg("|".join, axis=1)
+    return figures.assign(note_fr=own.map(notes).astype("string"))
 
 
 def parse_published(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:

@@ -22,6 +22,7 @@ the columns that say so.
 | `design` | category | census, survey or self_selected |
 | `certainty` | category | verified, as_cited, derived, uncertain (published) or computed (survey) |
 | `publisher`, `study`, `source_url`, `note` | string | where the figure comes from |
+| `note_fr` | string | the note in French, where the data have a translation |
 | `synthetic` | bool | True for invented, illustrative data |
 """
 
@@ -38,10 +39,12 @@ from adoption.survey import PLATFORM_PREFIX, platform_columns
 COLUMNS = [
     "series", "sector", "year", "platform", "adopters", "exact_count", "n", "share",
     "percent_decimals", "share_weighted", "n_effective", "population_size", "design",
-    "certainty", "publisher", "study", "source_url", "note", "synthetic",
+    "certainty", "publisher", "study", "source_url", "note", "note_fr", "synthetic",
 ]
 KEY = ["series", "sector", "year", "platform"]
 SYNTHETIC_NOTE = "SYNTHETIC: illustrative data drawn by `adoption synth`, not real organisations"
+SYNTHETIC_NOTE_FR = ("SYNTHÉTIQUE\u202f: données d’illustration tirées par `adoption synth`, "
+                     "pas de vrais organismes")
 
 
 def load_table(path: str | Path | None = None) -> pd.DataFrame:
@@ -93,6 +96,7 @@ def from_survey(survey: pd.DataFrame) -> pd.DataFrame:
     table["study"] = table["series"].astype("string")
     table["source_url"] = pd.NA
     table["note"] = np.where(table["synthetic"], SYNTHETIC_NOTE, pd.NA)
+    table["note_fr"] = np.where(table["synthetic"], SYNTHETIC_NOTE_FR, pd.NA)
     return _typed(table[COLUMNS])
 
 
@@ -137,7 +141,38 @@ def _typed(table: pd.DataFrame) -> pd.DataFrame:
     table["exact_count"] = table["exact_count"].astype(bool)
     for name in ("share", "share_weighted", "n_effective"):
         table[name] = table[name].astype("float64")
-    for name in ("publisher", "study", "source_url", "note"):
+    for name in ("publisher", "study", "source_url", "note", "note_fr"):
         table[name] = table[name].astype("string")
     table["synthetic"] = table["synthetic"].astype(bool)
     return table.sort_values(KEY, ignore_index=True)
+
+
+def comparison_sides(table: pd.DataFrame, platform: str, nonprofit: str | None = None,
+                     business: str | list[str] | None = None) -> tuple[str, list[str]]:
+    """The series a comparison sets against each other on `platform`: those named, or by
+    default the file's own. A survey holding both sectors is compared with itself (its
+    nonprofits against its businesses); otherwise the nonprofit series with the most
+    years, against the (at most) two business series with the most years that share a
+    year with it. Self-selected series are never chosen: they cannot be compared (the
+    codebook's rule)."""
+    rows = table[(table["platform"].astype(str) == platform)
+                 & (table["design"].astype(str) != "self_selected")]
+    if rows.empty:
+        raise ValueError(f"no figures that can be compared on {platform!r}")
+    years = rows.groupby([rows["series"].astype(str), rows["sector"].astype(str)],
+                         observed=True)["year"].agg(set)
+    if nonprofit is None:
+        candidates = [(len(y), s) for (s, sector), y in years.items() if sector == "nonprofit"]
+        if not candidates:
+            raise ValueError(f"no nonprofit figures on {platform!r} to compare")
+        nonprofit = sorted(candidates, key=lambda c: (-c[0], c[1]))[0][1]
+    if business is None:
+        own = years.get((nonprofit, "nonprofit"), set())
+        ranked = sorted(((len(y), s) for (s, sector), y in years.items()
+                         if sector == "business" and y & own), key=lambda c: (-c[0], c[1]))
+        if not ranked:
+            raise ValueError(f"no business figures share a year with {nonprofit!r} on "
+                             f"{platform!r}")
+        business = [s for _, s in ranked[:2]]
+    businesses = [business] if isinstance(business, str) else list(business)
+    return nonprofit, businesses

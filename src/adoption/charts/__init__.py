@@ -10,12 +10,15 @@ In a notebook, one call per chart and one call to save it::
     chart                      # shows the card inline, with its alt text and source
     save_chart(chart, out_dir) # PNG card + large PNG + SVG + CSV + manifest entry
 
+Charts only draw: intervals and tests come from `adoption.stats`, every word from
+the findings layer (`adoption.findings`, rendered through the catalogs of
+`adoption.text`), the labels of series from `adoption.metadata`.
+
 Modules, one concern each:
 
     style, colourblind   colours per sector, font, sizes; the colour-vision checks
-    i18n                 every word a chart prints, in English and French; number formats
-    metadata             data/published/series.toml; source lines, citations, BibTeX
-    findings             titles worded from the statistics' results
+    metadata             a chart's sources: source lines, notes, citations, BibTeX
+    assemble             a chart from its words, its plotted rows and its sources
     layout, draw, chart  the card's layout, shared drawing, the Chart object
     comparison           adoption curves and the gap per year (nonprofit vs business)
     diffusion            fitted S-curves and the year each crosses 50%
@@ -40,6 +43,7 @@ if TYPE_CHECKING:
 _HOMES = {
     "account_activity_chart": "activity",
     "account_adoption_chart": "activity",
+    "account_charts": "activity",
     "dormant_accounts_chart": "activity",
     "Chart": "chart",
     "adoption_curves": "comparison",
@@ -75,6 +79,7 @@ __all__ = [
     "MissingSeriesMetadata",
     "account_activity_chart",
     "account_adoption_chart",
+    "account_charts",
     "adoption_curves",
     "charts_section_html",
     "check_covers",

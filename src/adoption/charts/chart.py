@@ -20,11 +20,11 @@ from matplotlib.figure import Figure
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
-from adoption.charts.i18n import check_lang, words
 from adoption.charts.layout import DrawPlot, Page, render
 from adoption.charts.metadata import LICENSE
 from adoption.charts.style import CARD, LARGE, CardSize, house_style
 from adoption.escaping import spreadsheet_safe
+from adoption.text import check_lang, say
 
 SVG_LANG = {"en": "en", "fr": "fr"}
 
@@ -54,6 +54,7 @@ class Chart:
     data: pd.DataFrame = field(repr=False)
     draw: DrawPlot = field(repr=False)
     sources: tuple[dict, ...] = field(default=(), repr=False)
+    claims: tuple[dict, ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         check_lang(self.lang)
@@ -63,11 +64,11 @@ class Chart:
     @property
     def credit_line(self) -> str:
         """"Chart: adoption project, CC BY 4.0" in the chart's language."""
-        return words("credit", self.lang)
+        return say("chart.credit", self.lang)
 
     @property
     def banner(self) -> str:
-        return words("synthetic_banner", self.lang) if self.synthetic else ""
+        return say("chart.synthetic_banner", self.lang) if self.synthetic else ""
 
     def page(self) -> Page:
         return Page(
@@ -77,7 +78,7 @@ class Chart:
             source_line=self.source_line,
             credit_line=self.credit_line,
             banner=self.banner,
-            watermark=words("synthetic_watermark", self.lang) if self.synthetic else "",
+            watermark=say("chart.synthetic_watermark", self.lang) if self.synthetic else "",
         )
 
     def figure(self) -> Figure:
@@ -119,7 +120,7 @@ class Chart:
             "Software": None,  # no matplotlib version inside the file
             "Title": self.title,
             "Description": self.alt_text,
-            "Copyright": f"{words('author', self.lang)}, {LICENSE}",
+            "Copyright": f"{say('chart.author', self.lang)}, {LICENSE}",
             "Source": self.source_line,
         }
         return opaque_png(figure, size, metadata)
@@ -127,10 +128,10 @@ class Chart:
     def _svg(self, figure: Figure) -> str:
         metadata = {
             "Date": None,
-            "Creator": words("author", self.lang),  # replaces "Matplotlib v3.x"
+            "Creator": say("chart.author", self.lang),  # replaces "Matplotlib v3.x"
             "Title": self.title,
             "Description": self.alt_text,
-            "Rights": f"{words('author', self.lang)}, {LICENSE}",
+            "Rights": f"{say('chart.author', self.lang)}, {LICENSE}",
             "Source": self.source_line,
             "Language": self.lang,
         }
@@ -167,6 +168,7 @@ class Chart:
             "bibtex": self.bibtex,
             "synthetic": self.synthetic,
             "sources": list(self.sources),
+            "claims": list(self.claims),
             "files": {
                 "png": f"{self.name}.png",
                 "png_large": f"{self.name}-large.png",

@@ -1,10 +1,12 @@
 """Nonprofits against businesses on one platform: adoption curves and the gap per year.
 
-Both charts read everything from `adoption.stats`: each figure's share and
-interval from `estimate_share` (Wilson with the finite-population correction;
-zero width for a census; none where a sample size was not published), the gap
-and who led from `check_claim` (Newcombe's interval of the difference), and the
-title from those results (`findings.py`). Nothing here computes an interval.
+Both charts read everything from the statistics and the findings layer: each
+figure's share and interval from `estimate_share` (Wilson with the
+finite-population correction; a census's rounding interval; none where a sample
+size was not published or a method is unknown), the gap and who led from
+`compare_sectors`, and every word from the lead claims (`adoption.findings.leads`),
+each business series with its own verdict. Nothing here computes an interval or
+composes a verdict.
 
 Self-selected practitioner surveys are refused: the codebook says they are never
 put in a sector comparison with an interval (use `context_chart`).
@@ -13,7 +15,7 @@ put in a sector comparison with an interval (use `context_chart`).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 from matplotlib.axes import Axes
@@ -29,28 +31,7 @@ from adoption.charts.draw import (
     value_label,
     year_axis,
 )
-from adoption.charts.findings import (
-    comparison_title,
-    comparison_title_several,
-    of_noun,
-    verdict,
-)
-from adoption.charts.i18n import (
-    EN_DASH,
-    colon,
-    confidence_level,
-    join,
-    number,
-    percent,
-    platform_noun,
-    semicolon,
-    signed_points,
-    words,
-    year_list,
-    year_span,
-)
 from adoption.charts.layout import EndLabel
-from adoption.charts.metadata import SeriesInfo, load_series_metadata, series_info
 from adoption.charts.style import (
     LINE_STYLES,
     MARKERS,
@@ -59,8 +40,12 @@ from adoption.charts.style import (
     ZERO_LINE_COLOUR,
     sector_colour,
 )
-from adoption.stats.claim import check_claim
-from adoption.stats.compare import estimate_share, series_rows
+from adoption.findings.claims import Claim
+from adoption.findings.leads import lead_claims, lead_title, lead_verdict
+from adoption.metadata import label_of, series_names
+from adoption.stats.compare import compare_sectors, estimate_share, series_rows
+from adoption.text import Message, Names, Series, message, say
+from adoption.text.formats import EN_DASH, percent, points, year_span
 
 CURVE_COLUMNS = [
     "series", "label", "sector", "platform", "year", "share_percent", "low_percent",
@@ -69,10 +54,10 @@ CURVE_COLUMNS = [
 ]
 GAP_COLUMNS = [
     "year", "nonprofit_series", "business_series", "nonprofit_percent", "business_percent",
-    "gap_points", "gap_low_points", "gap_high_points", "leader", "p_value", "p_adjusted",
-    "test", "nonprofit_n", "business_n", "nonprofit_design", "business_design", "caveat",
-    "nonprofit_study", "business_study", "nonprofit_source_url", "business_source_url",
-    "synthetic",
+    "gap_points", "gap_low_points", "gap_high_points", "leader", "robust_to_nonresponse",
+    "p_value", "p_adjusted", "test", "nonprofit_n", "business_n", "nonprofit_design",
+    "business_design", "caveat", "nonprofit_study", "business_study", "nonprofit_source_url",
+    "business_source_url", "synthetic",
 ]
 
 
@@ -86,48 +71,47 @@ def adoption_curves(
     confidence: float = 0.95,
     years: tuple[int, int] | None = None,
     name: str | None = None,
-    catalog: Mapping[str, SeriesInfo] | None = None,
+    names: Names | None = None,
 ) -> Chart:
     """Share using `platform` over the years: one nonprofit series against one or several
-    business series, with interval bars, "census: no sampling error" on census series,
-    hollow points where no interval can be drawn, and labels at the line ends.
+    business series, with interval bars, "census" on census series, hollow points where
+    no interval can be drawn, and labels at the line ends.
 
     `years` (first, last) limits the years shown; by default, the years the nonprofit
-    series and a business series both cover. The title states the finding of
-    `check_claim` for each business series. Returns a `Chart`; save it with `save_chart`.
+    series and a business series both cover. The title states the verdict of the
+    lead claims for each business series. Returns a `Chart`; save it with `save_chart`.
     """
-    catalog = load_series_metadata() if catalog is None else catalog
+    names = series_names(table) if names is None else names
     businesses = [business] if isinstance(business, str) else list(business)
     _refuse_self_selected(table, platform, [nonprofit, *businesses])
     shown = _limit_years(table, years or _compared_span(table, platform, nonprofit, businesses))
-    verdicts = [verdict(check_claim(shown, platform, nonprofit, b, confidence).comparison)
-                for b in businesses]
-    curves = [_curve(shown, platform, nonprofit, "nonprofit", confidence, catalog, lang)]
-    curves += [_curve(shown, platform, b, "business", confidence, catalog, lang)
+    ahead = _Side.of(shown, platform, nonprofit, "nonprofit", businesses)
+    claims, verdicts = [], []
+    for business_name in businesses:
+        other = _Side.of(shown, platform, business_name, "business", [nonprofit])
+        comparison = compare_sectors(shown, platform, nonprofit, business_name, confidence)
+        found = lead_claims(comparison, platform, ahead.noun, other.noun, confidence)
+        claims += found
+        verdicts.append(lead_verdict(found, ahead.short, other.short, platform))
+    curves = [_curve(shown, platform, nonprofit, "nonprofit", confidence, names, lang)]
+    curves += [_curve(shown, platform, b, "business", confidence, names, lang)
                for b in businesses]
-    info = [series_info(s, catalog) for s in (nonprofit, *businesses)]
-    if len(businesses) == 1:
-        title = comparison_title(info[0].noun[lang], info[1].noun[lang], platform, verdicts[0],
-                                 lang)
-    else:  # several series: the shorter nouns keep the title within three lines
-        nouns = [i.short_noun[lang] for i in info]
-        title = comparison_title_several(nouns[0], nouns[1:], platform, verdicts, lang)
     data = pd.concat([c.data for c in curves], ignore_index=True)
     all_years = sorted(set(data["year"]))
-    base = name or "-".join([platform, info[0].slug, "vs", *(i.slug for i in info[1:]),
-                             _span_slug(all_years)])
+    slugs = [names[s].slug for s in (nonprofit, *businesses)]  # type: ignore[union-attr]
     return make_chart(
-        name=base,
+        name=name or "-".join([platform, slugs[0], "vs", *slugs[1:], _span_slug(all_years)]),
         lang=lang,
         kind="adoption_curves",
-        title=title,
-        subtitle=_curves_subtitle(platform, curves, all_years, lang),
-        alt_text=f"{title}. {_latest_values(curves, platform, lang)}",
-        notes=_curve_notes(curves, confidence, lang),
+        title=lead_title(ahead.short, verdicts, platform),
+        subtitle=_curves_subtitle(platform, curves, all_years),
+        alt_text=[_latest_values(curves, platform)],
+        notes=_curve_notes(curves, confidence),
+        claims=claims,
         rows=pd.concat([c.rows for c in curves], ignore_index=True),
         data=data[CURVE_COLUMNS],
         draw=lambda axes: _draw_curves(axes, curves, all_years, lang),
-        catalog=catalog,
+        names=names,
     )
 
 
@@ -141,38 +125,63 @@ def gap_chart(
     confidence: float = 0.95,
     years: tuple[int, int] | None = None,
     name: str | None = None,
-    catalog: Mapping[str, SeriesInfo] | None = None,
+    names: Names | None = None,
 ) -> Chart:
     """The gap per year (nonprofit minus business share, in percentage points) with its
-    Newcombe interval, a zero line, and years whose interval includes zero ("unclear",
-    grey) or cannot be drawn ("unknown", hollow) set apart from clear leads."""
-    catalog = load_series_metadata() if catalog is None else catalog
+    interval, a zero line, and years whose interval includes zero ("unclear", grey) or
+    cannot be drawn (hollow) set apart from clear leads."""
+    names = series_names(table) if names is None else names
     _refuse_self_selected(table, platform, [nonprofit, business])
     shown = _limit_years(table, years or _compared_span(table, platform, nonprofit, [business]))
-    comparison = check_claim(shown, platform, nonprofit, business, confidence).comparison
-    found = verdict(comparison)
-    np_info, b_info = series_info(nonprofit, catalog), series_info(business, catalog)
-    title = comparison_title(np_info.noun[lang], b_info.noun[lang], platform, found, lang)
+    ahead = _Side.of(shown, platform, nonprofit, "nonprofit", [business])
+    other = _Side.of(shown, platform, business, "business", [nonprofit])
+    comparison = compare_sectors(shown, platform, nonprofit, business, confidence, lang=lang,
+                                 names=names)
+    claims = lead_claims(comparison, platform, ahead.noun, other.noun, confidence)
+    verdict = lead_verdict(claims, ahead.short, other.short, platform)
     rows = _comparison_rows(shown, platform, nonprofit, business, comparison)
-    data = _gap_data(comparison, rows)
-    level = confidence_level(confidence, lang)
-    span = year_span(found.years)
-    subtitle = words("gap_subtitle", lang, nonprofit=np_info.short_label[lang],
-                     business=b_info.short_label[lang], platform=platform_noun(platform, lang),
-                     span=span, level=level)
+    compared = [int(year) for year in comparison["year"]]
+    slugs = [names[s].slug for s in (nonprofit, business)]  # type: ignore[union-attr]
+    np_label = label_of(names, nonprofit, "short_label", lang, ahead.sector)
+    b_label = label_of(names, business, "short_label", lang, other.sector)
     return make_chart(
-        name=name or f"{platform}-gap-{np_info.slug}-vs-{b_info.slug}-{_span_slug(found.years)}",
+        name=name or f"{platform}-gap-{slugs[0]}-vs-{slugs[1]}-{_span_slug(compared)}",
         lang=lang,
         kind="gap",
-        title=title,
-        subtitle=subtitle,
-        alt_text=f"{title}. {_largest_gap(comparison, level, lang)}",
-        notes=_gap_notes(comparison, lang),
+        title=lead_title(ahead.short, [verdict], platform),
+        subtitle=message("chart.gap.subtitle", nonprofit=ahead.label, business=other.label,
+                         platform=platform,
+                         years=compared, level=confidence),
+        alt_text=[claim.text for claim in claims],
+        notes=_gap_notes(claims),
+        claims=claims,
         rows=rows,
-        data=data,
-        draw=lambda axes: _draw_gap(axes, comparison, np_info, b_info, lang),
-        catalog=catalog,
+        data=_gap_data(comparison, rows),
+        draw=lambda axes: _draw_gap(axes, comparison, claims, np_label, b_label, lang),
+        names=names,
     )
+
+
+# --- the two sides --------------------------------------------------------------------------
+
+
+class _Side:
+    """How one side's series is named in this chart's words: with its sector when the
+    other side is the same series (a survey holding both sectors)."""
+
+    def __init__(self, series: str, sector: str | None):
+        self.sector = sector
+        self.noun = Series(series, "noun", sector)
+        self.short = Series(series, "short_noun", sector)
+        self.label = Series(series, "short_label", sector)
+
+    @classmethod
+    def of(cls, table: pd.DataFrame, platform: str, series: str, role: str,
+           others: Sequence[str]) -> _Side:
+        if series not in others:
+            return cls(series, None)
+        rows = series_rows(table, platform, series, role=role)
+        return cls(series, str(next(iter(rows.values()))["sector"]))
 
 
 # --- the curves -------------------------------------------------------------------------
@@ -181,9 +190,11 @@ def gap_chart(
 class _Curve:
     """One series as plotted: its rows, its estimates, how it is drawn."""
 
-    def __init__(self, info: SeriesInfo, sector: str, rows: pd.DataFrame, data: pd.DataFrame):
-        self.info = info
+    def __init__(self, series: str, sector: str, label: str, rows: pd.DataFrame,
+                 data: pd.DataFrame):
+        self.series = series
         self.sector = sector
+        self.label = label
         self.rows = rows
         self.data = data
         self.colour = sector_colour(sector)
@@ -196,26 +207,26 @@ class _Curve:
 
     def filled(self) -> list[bool]:
         """Solid markers for figures with an interval or exact; hollow where none."""
-        return [design == "census" or not math.isnan(low)
-                for design, low in zip(self.data["design"], self.data["low_percent"],
-                                       strict=True)]
+        return [not math.isnan(low) for low in self.data["low_percent"]]
 
 
 def _curve(table: pd.DataFrame, platform: str, series: str, role: str, confidence: float,
-           catalog: Mapping[str, SeriesInfo], lang: str) -> _Curve:
+           names: Names, lang: str) -> _Curve:
     by_year = series_rows(table, platform, series, role=role)
     rows = pd.DataFrame([row for _, row in sorted(by_year.items())]).reset_index(drop=True)
-    info = series_info(series, catalog)
-    records = [_point(row, estimate_share(row, confidence), info, lang)
+    sector = str(rows["sector"].iloc[0])
+    label = label_of(names, series, "label", lang, sector)  # type: ignore[arg-type]
+    records = [_point(row, estimate_share(row, confidence), label)
                for _, row in rows.iterrows()]
     data = pd.DataFrame.from_records(records, columns=CURVE_COLUMNS)
-    return _Curve(info, str(rows["sector"].iloc[0]), rows, data)
+    short = label_of(names, series, "short_label", lang, sector)  # type: ignore[arg-type]
+    return _Curve(series, sector, short, rows, data)
 
 
-def _point(row: pd.Series, estimate, info: SeriesInfo, lang: str) -> dict:
+def _point(row: pd.Series, estimate, label: str) -> dict:
     return {
         "series": estimate.series,
-        "label": info.label[lang],
+        "label": label,
         "sector": str(row["sector"]),
         "platform": str(row["platform"]),
         "year": estimate.year,
@@ -237,7 +248,11 @@ def _point(row: pd.Series, estimate, info: SeriesInfo, lang: str) -> dict:
 def _interval_kind(estimate) -> str:
     """How the interval in the CSV was obtained, in words a reader can look up."""
     if estimate.design == "census":
-        return "exact_census"
+        return "exact_census" if estimate.low == estimate.high else "census_rounding"
+    if estimate.design == "unknown":
+        return "none_method_unknown"
+    if estimate.design == "self_selected":
+        return "none_self_selected"
     if not estimate.has_interval:
         return "none_sample_size_missing"
     return "wilson" if estimate.fpc_population is None else "wilson_fpc"
@@ -294,77 +309,83 @@ def _finite_or(value: float, fallback: float) -> float:
 
 def _end_label(curve: _Curve, lang: str, with_value: bool = False) -> EndLabel:
     last = curve.data.iloc[-1]
-    detail = words("census_label", lang) if curve.all_census else ""
-    text = curve.info.short_label[lang]
+    detail = say("chart.census_label", lang) if curve.all_census else ""
+    text = curve.label
     if with_value:
         text += f" {percent(float(last['share_percent']) / 100, lang)}"
     return EndLabel(text, float(last["year"]), float(last["share_percent"]), curve.colour,
                     detail)
 
 
-def _curves_subtitle(platform: str, curves: list[_Curve], years: list[int], lang: str) -> str:
-    measured = semicolon(lang).join(
-        f"{c.info.short_label[lang]}{colon(lang)}{_measured(c.data, lang)}" for c in curves)
-    return (f"{words('share_using', lang, platform=platform_noun(platform, lang))}, "
-            f"{year_span(years)}. {measured}.")
+def _curves_subtitle(platform: str, curves: list[_Curve], years: list[int]) -> Message:
+    measured = [message("chart.curves.measured_by", series=Series(c.series, "short_label",
+                                                                  c.sector),
+                        how=_measured(c.data)) for c in curves]
+    return message("chart.curves.subtitle", platform=platform, years=years, measured=measured)
 
 
-def _measured(data: pd.DataFrame, lang: str) -> str:
+def _measured(data: pd.DataFrame) -> Message:
     """How the figures were obtained: "census of all 500", "survey of 76–78 of 200"."""
     parts = []
-    census = data[data["design"] == "census"]
-    survey = data[data["design"] != "census"]
-    if not survey.empty:
-        parts.append(_survey_phrase(survey, lang))
-    if not census.empty:
-        sizes = census["population_size"].dropna().unique()
-        phrase = (words("measured_census", lang, n=number(float(sizes[0]), lang))
-                  if len(sizes) == 1 else words("measured_census_no_n", lang))
-        if not survey.empty:
-            phrase += f" ({year_list(census['year'].astype(int), lang)})"
-        parts.append(phrase)
-    return ", ".join(parts)
+    by_design = {design: rows for design, rows in data.groupby("design", sort=False)}
+    for design in ("survey", "census", "unknown", "self_selected"):
+        if design not in by_design:
+            continue
+        rows = by_design[design]
+        when = [int(y) for y in rows["year"]] if len(by_design) > 1 else []
+        parts.append(_measured_design(design, rows, when))
+    return message("chart.curves.parts", parts=parts)
 
 
-def _survey_phrase(survey: pd.DataFrame, lang: str) -> str:
-    known = survey["n"].dropna().astype(int)
-    if known.empty:
-        return words("measured_survey_no_n", lang)
-    low, high = int(known.min()), int(known.max())
-    n_text = number(low, lang) if low == high else (
-        f"{number(low, lang)}{EN_DASH}{number(high, lang)}")
-    sizes = survey["population_size"].dropna().unique()
-    phrase = (words("measured_survey_of", lang, n=n_text, size=number(float(sizes[0]), lang))
-              if len(sizes) == 1 else words("measured_survey", lang, n=n_text))
-    return phrase  # years without n are named in the hollow-points note
+def _measured_design(design: str, rows: pd.DataFrame, when: list[int]) -> Message:
+    known_n = rows["n"].dropna().astype(int)
+    sizes = rows["population_size"].dropna().unique()
+    values: dict[str, object] = {"years": when, "count": 2}
+    if design == "census":
+        key = "census_of" if len(sizes) == 1 else "census"
+        values["size"] = int(sizes[0]) if len(sizes) == 1 else 0
+    elif design == "survey" and not known_n.empty:
+        low, high = int(known_n.min()), int(known_n.max())
+        values["n"] = str(low) if low == high else f"{low}{EN_DASH}{high}"
+        key = "survey_of" if len(sizes) == 1 else "survey"
+        values["size"] = int(sizes[0]) if len(sizes) == 1 else 0
+    else:
+        key = {"survey": "survey_no_n", "unknown": "unknown",
+               "self_selected": "self_selected"}[design]
+    return message(f"chart.curves.design.{key}" + ("_in" if when else ""), **values)
 
 
-def _curve_notes(curves: list[_Curve], confidence: float, lang: str) -> list[str]:
+def _curve_notes(curves: list[_Curve], confidence: float) -> list[Message]:
     notes = []
-    if any((c.data["high_percent"] > c.data["low_percent"]).any() for c in curves):
-        notes.append(words("intervals_note", lang, level=confidence_level(confidence, lang)))
-    hollow = [f"{c.info.short_label[lang]}, {year_list(c.data.loc[[not f for f in c.filled()], 'year'], lang)}"  # noqa: E501
+    data = pd.concat([c.data for c in curves])
+    sampled = data[(data["design"] == "survey") & (data["high_percent"] > data["low_percent"])]
+    if not sampled.empty:
+        notes.append(message("chart.notes.intervals", level=confidence))
+    if (data["interval"] == "census_rounding").any():
+        notes.append(message("chart.notes.rounding"))
+    hollow = [message("chart.notes.series_years", series=Series(c.series, "short_label",
+                                                                c.sector),
+                      years=[int(y) for y, f in zip(c.data["year"], c.filled(), strict=True)
+                             if not f])
               for c in curves if not all(c.filled())]
     if hollow:
-        notes.append(words("no_n_note", lang, where=semicolon(lang).join(hollow)))
+        notes.append(message("chart.notes.hollow", where=hollow))
     return notes
 
 
-def _latest_values(curves: list[_Curve], platform: str, lang: str) -> str:
-    """"In 2010, 64% of the largest US charities used a blog, against 23% of the Fortune 500."""
+def _latest_values(curves: list[_Curve], platform: str) -> Message:
+    """"In 2010, 64% of the largest US charities used a blog, against 23.2% of ..."."""
     common = set.intersection(*(set(c.data["year"]) for c in curves))
     year = max(common) if common else int(curves[0].data["year"].max())
     parts = []
     for curve in curves:
         point = curve.data[curve.data["year"] == year]
-        if point.empty:
-            continue
-        share = percent(float(point["share_percent"].iloc[0]) / 100, lang)
-        parts.append(f"{share} {of_noun(curve.info.noun[lang], lang)}")
-    thing = platform_noun(platform, lang)
-    if lang == "en":
-        return f"In {year}, {parts[0]} used {thing}, against {join(parts[1:], lang)}."
-    return f"En {year}, {parts[0]} utilisaient {thing}, contre {join(parts[1:], lang)}."
+        if not point.empty:
+            parts.append(message("chart.curves.share_of", share=float(
+                point["share_percent"].iloc[0]) / 100, series=Series(curve.series, "noun",
+                                                                     curve.sector)))
+    return message("chart.curves.latest", year=int(year), platform=platform, first=parts[0],
+                   others=parts[1:])
 
 
 # --- the gap --------------------------------------------------------------------------
@@ -391,6 +412,7 @@ def _gap_data(comparison: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
         "gap_low_points": 100 * comparison["difference_low"],
         "gap_high_points": 100 * comparison["difference_high"],
         "leader": comparison["leader"],
+        "robust_to_nonresponse": comparison["robust_to_nonresponse"],
         "p_value": comparison["p_value"],
         "p_adjusted": comparison["p_adjusted"],
         "test": comparison["test"],
@@ -401,7 +423,10 @@ def _gap_data(comparison: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
         "caveat": comparison["caveat"],
     })
     for side in ("nonprofit", "business"):
-        side_rows = rows[rows["series"].astype(str) == str(comparison[f"{side}_series"].iloc[0])]
+        series = str(comparison[f"{side}_series"].iloc[0])
+        side_rows = rows[rows["series"].astype(str) == series]
+        if comparison["nonprofit_series"].iloc[0] == comparison["business_series"].iloc[0]:
+            side_rows = side_rows[side_rows["sector"].astype(str) == side]
         by_year = side_rows.set_index(side_rows["year"].astype(int))
         data[f"{side}_study"] = data["year"].map(by_year["study"]).astype("string")
         data[f"{side}_source_url"] = data["year"].map(by_year["source_url"]).astype("string")
@@ -409,30 +434,30 @@ def _gap_data(comparison: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     return data[GAP_COLUMNS]
 
 
-def _leader_colour(leader: str) -> str:
-    """The leading sector's colour; grey when neither is clearly ahead or it is unknown."""
-    return sector_colour(leader) if leader in ("nonprofit", "business") else UNCLEAR_COLOUR
+def _verdict_colour(claim: Claim) -> str:
+    """The leading sector's colour where the lead is supported; grey otherwise."""
+    if claim.supported:
+        return sector_colour("nonprofit" if claim.estimate > 0 else "business")
+    return UNCLEAR_COLOUR
 
 
-def _draw_gap(axes: Axes, comparison: pd.DataFrame, np_info: SeriesInfo, b_info: SeriesInfo,
-              lang: str) -> list[EndLabel]:
-    sectors = ("nonprofit", "business")
+def _draw_gap(axes: Axes, comparison: pd.DataFrame, claims: list[Claim], np_label: str,
+              b_label: str, lang: str) -> list[EndLabel]:
     years = comparison["year"].astype(int).tolist()
     gap = (100 * comparison["difference"]).tolist()
     low = (100 * comparison["difference_low"]).tolist()
     high = (100 * comparison["difference_high"]).tolist()
     axes.axhline(0, color=ZERO_LINE_COLOUR, linewidth=1.6, zorder=1)
     axes.plot(years, gap, color="#9A9A9A", linewidth=1.4, zorder=2)
-    for year, value, lo, hi, leader in zip(years, gap, low, high, comparison["leader"],
-                                           strict=True):
-        colour = _leader_colour(leader)
-        marker = "D" if leader == "unclear" else "o"
+    for year, value, lo, hi, claim in zip(years, gap, low, high, claims, strict=True):
+        colour = _verdict_colour(claim)
+        marker = "D" if claim.supported is False else "o"
         interval_bars(axes, [year], [lo], [hi], colour)
-        plot_points(axes, [year], [value], colour, [leader != "unknown"], marker)
-        text = signed_points(value, lang)
+        plot_points(axes, [year], [value], colour, [claim.supported is not None], marker)
+        text = points(value, lang)
         align = "center"
-        if leader == "unclear":  # ("unknown" points are hollow, and the note says why)
-            text += f" ({words(leader, lang)})"
+        if claim.supported is False:  # ("untestable" points are hollow; the note says why)
+            text += f" ({say('chart.gap.unclear', lang)})"
             # A long label at either end would run off the plot: anchor it inward.
             align = {years[0]: "left", years[-1]: "right"}.get(year, "center")
         top = _finite_or(hi, value)
@@ -441,14 +466,14 @@ def _draw_gap(axes: Axes, comparison: pd.DataFrame, np_info: SeriesInfo, b_info:
     extent = [v for v in low + high + gap if not math.isnan(v)]
     _gap_limits(axes, extent)
     year_axis(axes, years)
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: signed_points(v, lang)))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: points(v, lang)))
     # What each side of zero means, in the label column beside the zero line.
     last = float(years[-1])
     return [
-        EndLabel("\u2191 " + words("ahead", lang, who=np_info.short_label[lang]), last, 0.0,
-                 sector_colour(sectors[0]), leader=False, anchor="above"),
-        EndLabel("\u2193 " + words("ahead", lang, who=b_info.short_label[lang]), last, 0.0,
-                 sector_colour(sectors[1]), leader=False, anchor="below"),
+        EndLabel("\u2191 " + say("chart.gap.ahead", lang, who=np_label), last, 0.0,
+                 sector_colour("nonprofit"), leader=False, anchor="above"),
+        EndLabel("\u2193 " + say("chart.gap.ahead", lang, who=b_label), last, 0.0,
+                 sector_colour("business"), leader=False, anchor="below"),
     ]
 
 
@@ -461,31 +486,17 @@ def _gap_limits(axes: Axes, values: list[float]) -> None:
     axes.set_ylim(math.floor(bottom / 10) * 10, math.ceil(top / 10) * 10)
 
 
-def _gap_notes(comparison: pd.DataFrame, lang: str) -> list[str]:
+def _gap_notes(claims: list[Claim]) -> list[Message]:
     notes = []
-    for leader, key in (("unclear", "unclear_note"), ("unknown", "unknown_note")):
-        years = comparison.loc[comparison["leader"] == leader, "year"].astype(int)
-        if not years.empty:
-            notes.append(words(key, lang, years=year_list(years, lang)))
+    unclear = [claim.years[0] for claim in claims if claim.supported is False]
+    if unclear:
+        notes.append(message("chart.gap.unclear_note", years=unclear))
+    untestable = [claim for claim in claims if claim.supported is None]
+    if untestable:
+        notes.append(message("chart.gap.untestable_note",
+                             years=[claim.years[0] for claim in untestable],
+                             reasons=list(dict.fromkeys(c.why for c in untestable if c.why))))
     return notes
-
-
-def _largest_gap(comparison: pd.DataFrame, level: str, lang: str) -> str:
-    """"The gap was largest in 2009: +43 points (95% interval +34 to +51)."""
-    row = comparison.loc[comparison["difference"].abs().idxmax()]
-    value = signed_points(100 * row["difference"], lang)
-    year = int(row["year"])
-    if math.isnan(row["difference_low"]):
-        interval = "no interval" if lang == "en" else "sans intervalle"
-    else:
-        low = signed_points(100 * row["difference_low"], lang)
-        high = signed_points(100 * row["difference_high"], lang)
-        interval = (f"{level} interval {low} to {high}" if lang == "en"
-                    else f"intervalle à {level}{colon(lang)}{low} à {high}")
-    if lang == "en":
-        return f"The gap was largest in {year}: {value} percentage points ({interval})."
-    return (f"L’écart était le plus grand en {year}{colon(lang)}{value} points de "
-            f"pourcentage ({interval}).")
 
 
 # --- shared --------------------------------------------------------------------------

@@ -8,7 +8,7 @@ shows one series, one line per platform.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 from matplotlib.axes import Axes
@@ -16,17 +16,13 @@ from matplotlib.axes import Axes
 from adoption.charts.assemble import make_chart
 from adoption.charts.chart import Chart
 from adoption.charts.draw import percent_axis, percent_top, plot_points, year_axis
-from adoption.charts.findings import of_noun
-from adoption.charts.i18n import (
-    in_years,
-    percent,
-    platform_name,
-    words,
-    year_span,
-)
 from adoption.charts.layout import EndLabel
-from adoption.charts.metadata import SeriesInfo, load_series_metadata, series_info
 from adoption.charts.style import LINE_STYLES, MARKERS, SIZES, sector_colour
+from adoption.findings.claims import Claim
+from adoption.findings.levels import level_claim
+from adoption.metadata import label_of, series_names
+from adoption.text import Message, Names, Series, message, say
+from adoption.text.formats import EN_DASH, percent, year_span
 
 CONTEXT_COLUMNS = [
     "series", "label", "sector", "platform", "platform_label", "year", "share_percent", "n",
@@ -41,33 +37,33 @@ def context_chart(
     platforms: Sequence[str] | None = None,
     lang: str = "en",
     name: str | None = None,
-    catalog: Mapping[str, SeriesInfo] | None = None,
+    names: Names | None = None,
 ) -> Chart:
     """The share of one series' respondents using each platform over the years, without
     intervals, with a "self-selected respondents: no margin of error" note when the series
     is an open survey. `platforms` limits and orders the lines (default: all, by latest
     share). The title names the platform most used."""
-    catalog = load_series_metadata() if catalog is None else catalog
+    names = series_names(table) if names is None else names
     rows = _rows(table, series, platforms)
-    info = series_info(series, catalog)
-    data = _data(rows, info, lang)
+    data = _data(rows, label_of(names, series, "label", lang), lang)
     years = sorted({int(y) for y in data["year"]})
-    title = _title(data, info, lang)
-    notes = [words("self_selected_note", lang)] if (rows["design"].astype(str)
-                                                     == "self_selected").any() else []
+    self_selected = bool((rows["design"].astype(str) == "self_selected").any())
+    claims = _claims(data, series, self_selected)
+    slug = names[series].slug  # type: ignore[union-attr]
     return make_chart(
-        name=name or f"context-{info.slug}-{year_span(years).replace(chr(0x2013), '-')}",
+        name=name or f"context-{slug}-{year_span(years).replace(EN_DASH, '-')}",
         lang=lang,
         kind="context",
-        title=title,
-        subtitle=words("context_subtitle", lang, span=year_span(years),
-                       population=info.population[lang]),
-        alt_text=f"{title}. {_latest_sentence(data, info, lang)}",
-        notes=notes,
+        title=_title(data, series),
+        subtitle=message("chart.context.subtitle", years=years,
+                         population=Series(series, "population")),
+        alt_text=[_latest_sentence(data, series, self_selected)],
+        notes=[message("chart.context.self_selected_note")] if self_selected else [],
+        claims=claims,
         rows=rows,
         data=data[CONTEXT_COLUMNS],
         draw=lambda axes: _draw(axes, data, years, lang),
-        catalog=catalog,
+        names=names,
     )
 
 
@@ -84,15 +80,15 @@ def _rows(table: pd.DataFrame, series: str, platforms: Sequence[str] | None) -> 
     return rows.sort_values(["platform", "year"]).reset_index(drop=True)
 
 
-def _data(rows: pd.DataFrame, info: SeriesInfo, lang: str) -> pd.DataFrame:
+def _data(rows: pd.DataFrame, label: str, lang: str) -> pd.DataFrame:
     weighted = rows["share_weighted"].notna()
     share = rows["share_weighted"].where(weighted, rows["share"])
     return pd.DataFrame({
         "series": rows["series"].astype(str),
-        "label": info.label[lang],
+        "label": label,
         "sector": rows["sector"].astype(str),
         "platform": rows["platform"].astype(str),
-        "platform_label": [platform_name(p, lang) for p in rows["platform"].astype(str)],
+        "platform_label": [say(f"platform.{p}.name", lang) for p in rows["platform"].astype(str)],
         "year": rows["year"].astype(int),
         "share_percent": 100 * share,
         "n": rows["n"],
@@ -132,42 +128,42 @@ def _draw(axes: Axes, data: pd.DataFrame, years: list[int], lang: str) -> list[E
     return labels
 
 
-def _title(data: pd.DataFrame, info: SeriesInfo, lang: str) -> str:
+def _title(data: pd.DataFrame, series: str) -> Message:
     """The platform most used, and whether it came first in every year with several."""
-    noun = info.noun[lang]
+    who = Series(series, "noun")
     contested = data.groupby("year").filter(lambda year: len(year) > 1)
     if contested.empty:
         last = data.sort_values("year").iloc[-1]
-        share = percent(last["share_percent"] / 100, lang)
-        if lang == "en":
-            return f"{share} {of_noun(noun, lang)} used {last['platform_label']} in {last['year']}"
-        return (f"{share} {of_noun(noun, lang)} utilisaient {last['platform_label']} en "
-                f"{last['year']}")
+        return message("chart.context.title_one", share=last["share_percent"] / 100,
+                       series=who, platform=last["platform"], year=int(last["year"]))
     top = contested.loc[contested.groupby("year")["share_percent"].idxmax()]
-    leaders = set(top["platform_label"])
-    years = sorted(set(top["year"]))
+    leaders = set(top["platform"])
+    years = sorted({int(y) for y in top["year"]})
     if len(leaders) == 1 and len(years) > 1:
-        leader = next(iter(leaders))
         # Only years that measured several platforms can have a "most used" one.
-        if lang == "en":
-            return f"{leader} was the most used platform among {noun} {in_years(years, lang)}"
-        return (f"{leader} était la plateforme la plus utilisée par {noun} "
-                f"{in_years(years, lang)}")
+        return message("chart.context.title_every", platform=next(iter(leaders)), series=who,
+                       years=years)
     latest = top.sort_values("year").iloc[-1]
-    share = percent(latest["share_percent"] / 100, lang)
-    if lang == "en":
-        return (f"In {latest['year']}, {latest['platform_label']} was the most used platform "
-                f"among {noun} ({share})")
-    return (f"En {latest['year']}, {latest['platform_label']} était la plateforme la plus "
-            f"utilisée par {noun} ({share})")
+    return message("chart.context.title_latest", platform=latest["platform"], series=who,
+                   year=int(latest["year"]), share=latest["share_percent"] / 100)
 
 
-def _latest_sentence(data: pd.DataFrame, info: SeriesInfo, lang: str) -> str:
+def _claims(data: pd.DataFrame, series: str, self_selected: bool) -> list[Claim]:
+    """A level claim per platform for the latest year: respondents' shares, untested."""
+    year = int(data["year"].max())
+    why = message("why.self_selected_level" if self_selected else "why.level")
+    return [level_claim(platform=row.platform, series=series, year=year,
+                        share=row.share_percent / 100,
+                        text=message("chart.context.level", share=row.share_percent / 100,
+                                     series=Series(series, "noun"), platform=row.platform,
+                                     year=year), why=why)
+            for row in data[data["year"] == year].itertuples()]
+
+
+def _latest_sentence(data: pd.DataFrame, series: str, self_selected: bool) -> Message:
     year = int(data["year"].max())
     latest = data[data["year"] == year].sort_values("share_percent", ascending=False)
-    parts = [f"{row.platform_label} {percent(row.share_percent / 100, lang)}"
-             for row in latest.itertuples()]
-    if lang == "en":
-        return f"In {year}: {', '.join(parts)} (self-selected respondents, no margin of error)."
-    return (f"En {year}\u202f: {', '.join(parts)} (répondants volontaires, aucune marge "
-            "d’erreur).")
+    parts = [message("chart.context.platform_share", platform=row.platform,
+                     share=row.share_percent / 100) for row in latest.itertuples()]
+    return message("chart.context.latest_self_selected" if self_selected
+                   else "chart.context.latest", year=year, parts=parts)

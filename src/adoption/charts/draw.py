@@ -10,9 +10,9 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
-from adoption.charts.i18n import percent
 from adoption.charts.layout import font, with_halo
 from adoption.charts.style import BACKGROUND, SIZES, points
+from adoption.text.formats import percent
 
 
 def percent_axis(axes: Axes, lang: str, top: float, bottom: float = 0.0) -> None:

@@ -42,7 +42,7 @@ MANIFEST_VERSION = 1
 ENTRY_KEYS = (
     "name", "kind", "lang", "title", "subtitle", "alt_text", "notes", "source_note",
     "source_line", "credit", "license", "citation", "bibtex", "synthetic", "sources",
-    "files", "sizes", "sha256",
+    "claims", "files", "sizes", "sha256",
 )
 FILE_KINDS = ("png", "png_large", "svg", "csv")
 

@@ -15,8 +15,6 @@ anything, a little wide).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -32,23 +30,17 @@ from adoption.charts.draw import (
     value_label,
     year_axis,
 )
-from adoption.charts.i18n import (
-    confidence_level,
-    number,
-    percent,
-    platform_in_sentence,
-    platform_noun,
-    sector_label,
-    size_band_label,
-    words,
-    year_span,
-)
 from adoption.charts.layout import EndLabel
-from adoption.charts.metadata import SeriesInfo, load_series_metadata
 from adoption.charts.style import SIZES, points, sector_colour
+from adoption.findings.claims import Claim
+from adoption.findings.leads import lead_claims
+from adoption.findings.levels import level_claim
+from adoption.metadata import series_names
 from adoption.stats.compare import compare_sectors, estimate_share
 from adoption.survey import PLATFORM_PREFIX, platform_columns
 from adoption.table import from_survey
+from adoption.text import Message, Names, Series, message, say
+from adoption.text.formats import EN_DASH, percent, year_span
 
 SECTORS = ("nonprofit", "business")
 BAND_ORDER = ("small", "medium", "large")
@@ -64,32 +56,33 @@ def survey_by_size(
     lang: str = "en",
     confidence: float = 0.95,
     name: str | None = None,
-    catalog: Mapping[str, SeriesInfo] | None = None,
+    names: Names | None = None,
 ) -> Chart:
     """Weighted share using `platform` by size band and sector in one survey wave (the
-    latest by default), with Wilson intervals on the Kish effective sample size. The
-    title says in how many bands nonprofits were clearly ahead (`compare_sectors`)."""
-    catalog = load_series_metadata() if catalog is None else catalog
+    latest by default), with Wilson intervals on the Kish effective sample size. One lead
+    claim per band; the title says in which bands nonprofits were clearly ahead."""
     wave = _wave(survey, year)
     year = int(wave["year"].iloc[0])
     table = _band_table(wave)
     bands = _bands(wave)
-    data = _by_size_data(table, platform, bands, confidence, lang)
     series_name = str(wave["series"].iloc[0])
-    title = _by_size_title(data, bands, platform, year, lang)
+    claims = _band_claims(table, platform, bands, series_name, confidence)
+    data = _by_size_data(table, platform, bands, confidence, lang)
+    names = _names(survey, names)
     return make_chart(
         name=name or f"{series_name}-{platform}-by-size-{year}",
         lang=lang,
         kind="survey_by_size",
-        title=title,
-        subtitle=words("survey_subtitle_size", lang, platform=platform_noun(platform, lang),
-                       year=year, level=confidence_level(confidence, lang)) + ".",
-        alt_text=f"{title}. {_by_size_sentence(data, bands, lang)}",
-        notes=[words("size_note", lang)],
+        title=_by_size_title(claims, bands, platform, year),
+        subtitle=message("chart.survey.by_size_subtitle", platform=platform, year=year,
+                         level=confidence),
+        alt_text=[claim.text for claim in claims],
+        notes=[message("chart.survey.size_note")],
+        claims=claims,
         rows=_source_rows(wave),
         data=data,
         draw=lambda axes: _draw_by_size(axes, data, bands, lang),
-        catalog=catalog,
+        names=names,
     )
 
 
@@ -99,38 +92,43 @@ def survey_platform_count(
     *,
     lang: str = "en",
     name: str | None = None,
-    catalog: Mapping[str, SeriesInfo] | None = None,
+    names: Names | None = None,
 ) -> Chart:
     """Weighted share of organisations by how many of the surveyed platforms they use, per
     sector, in one wave (the latest by default). Organisations with an unanswered platform
     question are left out (their count is unknown), and the note says how many."""
-    catalog = load_series_metadata() if catalog is None else catalog
     wave = _wave(survey, year)
     year = int(wave["year"].iloc[0])
     platforms = platform_columns(wave.columns)
     answered = wave[platforms].notna().all(axis=1)
     counts = _count_data(wave[answered], platforms, lang)
     means = _mean_counts(wave[answered], platforms)
-    names = [platform_noun(c.removeprefix(PLATFORM_PREFIX), lang) for c in platforms]
     series_name = str(wave["series"].iloc[0])
-    title = _count_title(means, len(platforms), year, lang)
+    names_used = [c.removeprefix(PLATFORM_PREFIX) for c in platforms]
     notes = []
     if (~answered).any():
-        notes.append(words("missing_answers_note", lang, count=number(int((~answered).sum()),
-                                                                        lang)))
+        notes.append(message("chart.survey.missing_answers_note",
+                             count=int((~answered).sum())))
+    claims = [level_claim(platform="any_social_media", series=series_name, year=year,
+                          share=means[sector] / len(platforms),
+                          text=message("chart.survey.mean_platforms", sector=sector,
+                                       mean=means[sector], count=len(platforms), year=year),
+                          why=message("why.level"), group=sector)
+              for sector in SECTORS]
     return make_chart(
         name=name or f"{series_name}-platform-count-{year}",
         lang=lang,
         kind="survey_platform_count",
-        title=title,
-        subtitle=words("survey_subtitle_count", lang, platforms=", ".join(names), year=year)
-        + ".",
-        alt_text=f"{title}.",
+        title=message("chart.survey.count_title", nonprofit=means["nonprofit"],
+                      business=means["business"], count=len(platforms), year=year),
+        subtitle=message("chart.survey.count_subtitle", platforms=names_used, year=year),
+        alt_text=[claim.text for claim in claims],
         notes=notes,
+        claims=claims,
         rows=_source_rows(wave),
         data=counts,
         draw=lambda axes: _draw_counts(axes, counts, len(platforms), lang),
-        catalog=catalog,
+        names=_names(survey, names),
     )
 
 
@@ -141,30 +139,43 @@ def survey_weighting(
     lang: str = "en",
     confidence: float = 0.95,
     name: str | None = None,
-    catalog: Mapping[str, SeriesInfo] | None = None,
+    names: Names | None = None,
 ) -> Chart:
     """Weighted (solid, with intervals) against unweighted (dashed) share using `platform`
     per sector over the waves: what the survey weights change. The title says by how much."""
-    catalog = load_series_metadata() if catalog is None else catalog
     table = from_survey(survey)
     data = _weighting_data(table, platform, confidence, lang)
     years = sorted({int(y) for y in data["year"]})
     series_name = str(survey["series"].iloc[0])
-    title = _weighting_title(data, platform, lang)
+    latest = data[data["year"] == years[-1]]
+    claims = [level_claim(platform=platform, series=series_name, year=years[-1],
+                          share=row.weighted_percent / 100, low=row.weighted_low_percent / 100,
+                          high=row.weighted_high_percent / 100, group=row.sector,
+                          text=message("chart.survey.weighted_level", sector=row.sector,
+                                       platform=platform, year=years[-1],
+                                       weighted=row.weighted_percent / 100,
+                                       unweighted=row.unweighted_percent / 100),
+                          why=message("why.level"))
+              for row in latest.itertuples()]
     return make_chart(
-        name=name or f"{series_name}-{platform}-weighting-{year_span(years).replace(chr(0x2013), '-')}",  # noqa: E501
+        name=name or f"{series_name}-{platform}-weighting-{year_span(years).replace(EN_DASH, '-')}",
         lang=lang,
         kind="survey_weighting",
-        title=title,
-        subtitle=words("survey_subtitle_weighting", lang, platform=platform_noun(platform, lang),
-                       level=confidence_level(confidence, lang), span=year_span(years)) + ".",
-        alt_text=f"{title}.",
-        notes=[words("intervals_note_kish", lang, level=confidence_level(confidence, lang))],
+        title=_weighting_title(data, platform),
+        subtitle=message("chart.survey.weighting_subtitle", platform=platform, level=confidence,
+                         years=years),
+        alt_text=[claim.text for claim in claims],
+        notes=[message("chart.notes.intervals_kish", level=confidence)],
+        claims=claims,
         rows=_source_rows(survey),
         data=data,
         draw=lambda axes: _draw_weighting(axes, data, years, lang),
-        catalog=catalog,
+        names=_names(survey, names),
     )
+
+
+def _names(survey: pd.DataFrame, names: Names | None) -> Names:
+    return series_names(from_survey(survey)) if names is None else names
 
 
 # --- shared ---------------------------------------------------------------------------
@@ -198,7 +209,8 @@ def _band_table(wave: pd.DataFrame) -> pd.DataFrame:
 def _source_rows(survey: pd.DataFrame) -> pd.DataFrame:
     """The survey's series and years, for the source line and the synthetic mark."""
     rows = survey[["series", "year", "synthetic"]].drop_duplicates()
-    return rows.assign(year=rows["year"].astype(int)).reset_index(drop=True)
+    return rows.assign(year=rows["year"].astype(int), certainty="computed").reset_index(
+        drop=True)
 
 
 # --- by size band -------------------------------------------------------------------------
@@ -215,8 +227,8 @@ def _by_size_data(table: pd.DataFrame, platform: str, bands: list[str], confiden
                         & (table["platform"].astype(str) == platform)].iloc[0]
             estimate = estimate_share(row, confidence)
             records.append({
-                "size_band": band, "size_band_label": size_band_label(band, lang),
-                "sector": sector, "sector_label": sector_label(sector, lang),
+                "size_band": band, "size_band_label": _band_label(band, lang),
+                "sector": sector, "sector_label": say(f"sector.{sector}.label", lang),
                 "platform": platform, "year": int(row["year"]),
                 "share_percent": 100 * estimate.share, "low_percent": 100 * estimate.low,
                 "high_percent": 100 * estimate.high,
@@ -231,39 +243,46 @@ def _by_size_data(table: pd.DataFrame, platform: str, bands: list[str], confiden
     return pd.DataFrame.from_records(records)
 
 
-def _by_size_title(data: pd.DataFrame, bands: list[str], platform: str, year: int,
-                   lang: str) -> str:
-    leaders = data.drop_duplicates("size_band")["band_leader"].tolist()
-    on = platform_in_sentence(platform, lang)
-    nonprofits, businesses = (sector_label(s, lang) for s in SECTORS)
-    if all(leader == "nonprofit" for leader in leaders):
-        if lang == "en":
-            return f"{nonprofits} were ahead of businesses on {on} in every size band, {year}"
-        return (f"Les organismes sans but lucratif devançaient les entreprises pour {on} dans "
-                f"chaque taille d’organisme, en {year}")
-    if all(leader == "business" for leader in leaders):
-        if lang == "en":
-            return f"{businesses} were ahead of nonprofits on {on} in every size band, {year}"
-        return (f"Les entreprises devançaient les organismes sans but lucratif pour {on} dans "
-                f"chaque taille d’organisme, en {year}")
-    ahead = sum(leader == "nonprofit" for leader in leaders)
-    if lang == "en":
-        return (f"{nonprofits} were clearly ahead on {on} in {ahead} of {len(bands)} size bands,"
-                f" {year}")
-    return (f"Les organismes sans but lucratif étaient nettement en tête pour {on} dans {ahead}"
-            f" tailles d’organisme sur {len(bands)}, en {year}")
-
-
-def _by_size_sentence(data: pd.DataFrame, bands: list[str], lang: str) -> str:
-    parts = []
+def _band_claims(table: pd.DataFrame, platform: str, bands: list[str], series: str,
+                 confidence: float) -> list[Claim]:
+    """One lead claim per size band: nonprofits against businesses of that band."""
+    claims = []
     for band in bands:
-        rows = data[data["size_band"] == band].set_index("sector")
-        values = " / ".join(percent(rows.loc[s, "share_percent"] / 100, lang) for s in SECTORS)
-        parts.append(f"{size_band_label(band, lang)} {values}")
-    lead = ("Nonprofits / businesses" if lang == "en"
-            else "Organismes sans but lucratif / entreprises")
-    colon = ": " if lang == "en" else "\u202f: "
-    return f"{lead}{colon}{', '.join(parts)}."
+        comparison = compare_sectors(table, platform, f"{band}{SEPARATOR}nonprofit",
+                                     f"{band}{SEPARATOR}business", confidence)
+        for claim in lead_claims(comparison, platform, Series(series, "noun", "nonprofit"),
+                                 Series(series, "noun", "business"), confidence):
+            text = message("chart.survey.band_claim", band=_band(band), sentence=claim.text)
+            claims.append(Claim(**{**claim.__dict__, "series": (series,), "group": band,
+                                   "text": text}))
+    return claims
+
+
+def _by_size_title(claims: list[Claim], bands: list[str], platform: str, year: int) -> Message:
+    ahead = [b for b, c in zip(bands, claims, strict=True) if c.supported and c.estimate > 0]
+    behind = [b for b, c in zip(bands, claims, strict=True) if c.supported and c.estimate < 0]
+    other = [b for b in bands if b not in ahead and b not in behind]
+    named = {"platform": platform, "year": year}
+    if len(ahead) == len(bands):
+        return message("chart.survey.by_size_all_ahead", **named)
+    if len(behind) == len(bands):
+        return message("chart.survey.by_size_all_behind", **named)
+    parts = []
+    if ahead:
+        parts.append(message("chart.survey.bands_ahead", bands=[_band(b) for b in ahead]))
+    if behind:
+        parts.append(message("chart.survey.bands_behind", bands=[_band(b) for b in behind]))
+    if other:
+        parts.append(message("chart.survey.bands_unclear", bands=[_band(b) for b in other]))
+    return message("chart.survey.by_size_mixed", parts=parts, **named)
+
+
+def _band(band: str) -> Message | str:
+    return message(f"size_band.{band}") if band in BAND_ORDER else band
+
+
+def _band_label(band: str, lang: str) -> str:
+    return say(f"size_band.{band}", lang) if band in BAND_ORDER else band
 
 
 def _draw_by_size(axes: Axes, data: pd.DataFrame, bands: list[str], lang: str) -> list[EndLabel]:
@@ -277,11 +296,11 @@ def _draw_by_size(axes: Axes, data: pd.DataFrame, bands: list[str], lang: str) -
         plot_points(axes, x, rows["share_percent"], colour, [True] * len(bands))
         for xi, share, high in zip(x, rows["share_percent"], rows["high_percent"], strict=True):
             value_label(axes, xi, high, percent(share / 100, lang, 0), colour, "above")
-        labels.append(EndLabel(sector_label(sector, lang), x[-1],
+        labels.append(EndLabel(say(f"sector.{sector}.label", lang), x[-1],
                                float(rows["share_percent"].iloc[-1]), colour))
     axes.set_xlim(-0.5, len(bands) - 0.5)
     axes.xaxis.set_major_locator(FixedLocator(list(range(len(bands)))))
-    axes.xaxis.set_major_formatter(FixedFormatter([size_band_label(b, lang) for b in bands]))
+    axes.xaxis.set_major_formatter(FixedFormatter([_band_label(b, lang) for b in bands]))
     percent_axis(axes, lang, percent_top(data["high_percent"].tolist()))
     return labels
 
@@ -308,7 +327,7 @@ def _count_data(wave: pd.DataFrame, platforms: list[str], lang: str) -> pd.DataF
         for used in range(len(platforms) + 1):
             match = in_sector & (counts == used)
             records.append({
-                "sector": sector, "sector_label": sector_label(sector, lang),
+                "sector": sector, "sector_label": say(f"sector.{sector}.label", lang),
                 "year": int(wave["year"].iloc[0]), "platforms_used": used,
                 "share_percent": 100 * weights[match].sum() / total,
                 "organisations": int(match.sum()),
@@ -328,16 +347,6 @@ def _mean_counts(wave: pd.DataFrame, platforms: list[str]) -> dict[str, float]:
     return means
 
 
-def _count_title(means: dict[str, float], platforms: int, year: int, lang: str) -> str:
-    nonprofit = number(means["nonprofit"], lang, 1)
-    business = number(means["business"], lang, 1)
-    if lang == "en":
-        return (f"Nonprofits used {nonprofit} of {platforms} platforms on average, businesses "
-                f"{business}, {year}")
-    return (f"Les organismes sans but lucratif utilisaient {nonprofit} plateformes sur "
-            f"{platforms} en moyenne, les entreprises {business}, en {year}")
-
-
 def _draw_counts(axes: Axes, data: pd.DataFrame, platforms: int, lang: str) -> list[EndLabel]:
     width = 0.38
     labels = []
@@ -349,12 +358,12 @@ def _draw_counts(axes: Axes, data: pd.DataFrame, platforms: int, lang: str) -> l
         for xi, share in zip(x, rows["share_percent"], strict=True):
             value_label(axes, xi, share, percent(share / 100, lang, 0), colour, "above",
                         offset_px=4)
-        labels.append(EndLabel(sector_label(sector, lang), float(x.iloc[-1]),
+        labels.append(EndLabel(say(f"sector.{sector}.label", lang), float(x.iloc[-1]),
                                float(rows["share_percent"].iloc[-1]), colour))
     axes.set_xlim(-0.6, platforms + 0.6)
     axes.xaxis.set_major_locator(FixedLocator(list(range(platforms + 1))))
     axes.xaxis.set_major_formatter(FixedFormatter([str(i) for i in range(platforms + 1)]))
-    axes.set_xlabel(words("platform_count_axis", lang), fontsize=points(SIZES.tick))
+    axes.set_xlabel(say("chart.survey.count_axis", lang), fontsize=points(SIZES.tick))
     percent_axis(axes, lang, percent_top(data["share_percent"].tolist()))
     return labels
 
@@ -374,7 +383,7 @@ def _weighting_data(table: pd.DataFrame, platform: str, confidence: float,
         estimate = estimate_share(row, confidence)
         records.append({
             "series": str(row["series"]), "sector": str(row["sector"]),
-            "sector_label": sector_label(str(row["sector"]), lang), "platform": platform,
+            "sector_label": say(f"sector.{row['sector']}.label", lang), "platform": platform,
             "year": int(row["year"]), "weighted_percent": 100 * estimate.share,
             "weighted_low_percent": 100 * estimate.low,
             "weighted_high_percent": 100 * estimate.high,
@@ -385,23 +394,17 @@ def _weighting_data(table: pd.DataFrame, platform: str, confidence: float,
                                                           ignore_index=True)
 
 
-def _weighting_title(data: pd.DataFrame, platform: str, lang: str) -> str:
+def _weighting_title(data: pd.DataFrame, platform: str) -> Message:
     change = data["weighted_percent"] - data["unweighted_percent"]
-    largest = number(change.abs().max(), lang, 1)
-    thing = platform_noun(platform, lang)
+    largest = float(change.abs().max())
     if (change < 0).all():
-        verb_en, verb_fr = "lowers", "abaisse"
+        key = "lowers"
     elif (change > 0).all():
-        verb_en, verb_fr = "raises", "relève"
+        key = "raises"
     else:
-        if lang == "en":
-            return f"Weighting moves the share using {thing} by up to {largest} points"
-        return f"La pondération déplace la part utilisant {thing} jusqu’à {largest} points"
-    if lang == "en":
-        return (f"Weighting {verb_en} the share using {thing} in every year for both sectors, "
-                f"by up to {largest} points")
-    return (f"La pondération {verb_fr} la part utilisant {thing} chaque année dans les deux "
-            f"secteurs, jusqu’à {largest} points")
+        key = "moves"
+    return message(f"chart.survey.weighting_{key}", platform=platform, largest=largest,
+                   count=round(largest, 1))
 
 
 def _draw_weighting(axes: Axes, data: pd.DataFrame, years: list[int],
@@ -421,15 +424,13 @@ def _draw_weighting(axes: Axes, data: pd.DataFrame, years: list[int],
         plot_points(axes, rows["year"], rows["weighted_percent"], colour, [True] * len(rows))
         last = rows.iloc[-1]
         labels.append(EndLabel(
-            f"{sector_label(sector, lang)} {percent(last['weighted_percent'] / 100, lang, 0)}",
+            f"{say(f'sector.{sector}.label', lang)} "
+            f"{percent(last['weighted_percent'] / 100, lang, 0)}",
             float(last["year"]), float(last["weighted_percent"]), colour,
-            detail=f"{words('unweighted', lang)}{_colon(lang)}"
-                   f"{percent(last['unweighted_percent'] / 100, lang, 0)}"))
+            detail=say("chart.survey.unweighted_label", lang,
+                       share=last["unweighted_percent"] / 100)))
     highs = data["weighted_high_percent"].tolist() + data["unweighted_percent"].tolist()
     percent_axis(axes, lang, percent_top(highs, headroom=4))
     year_axis(axes, years)
     return labels
 
-
-def _colon(lang: str) -> str:
-    return ": " if lang == "en" else "\u202f: "

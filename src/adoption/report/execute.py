@@ -84,7 +84,8 @@ def _run(job: Job) -> str:
     from adoption.report.kernel_manager import PreloadedKernelManager
 
     job.charts_dir.mkdir(parents=True, exist_ok=True)
-    declared = papermill.inspect_notebook(str(job.notebook))
+    notebook_path = _in_language(job)
+    declared = papermill.inspect_notebook(str(notebook_path))
     unknown = sorted(set(job.parameters) - set(declared))
     if unknown:
         return (f"Report '{job.name}': {_quoted(unknown)} "
@@ -98,7 +99,7 @@ def _run(job: Job) -> str:
     with _kernel_sockets() as sockets:
         try:
             notebook = papermill.execute_notebook(
-                str(job.notebook), str(job.executed_path), parameters=parameters,
+                str(notebook_path), str(job.executed_path), parameters=parameters,
                 kernel_name=KERNEL, progress_bar=False, cwd=str(job.cwd),
                 execution_timeout=job.cell_timeout, start_timeout=120,
                 # Saved once at the end (or on failure), not after every cell.
@@ -120,6 +121,19 @@ def _run(job: Job) -> str:
     page = notebook_html(notebook, job.title, job.language, job.links)
     job.html_path.write_text(page, encoding="utf-8")
     return ""
+
+
+def _in_language(job: Job) -> Path:
+    """The notebook to run: as it is for English; for another language, a copy whose prose
+    cells are in that language (`adoption.text.notebooks`), so the page and the executed
+    notebook read in one language throughout."""
+    if job.language == "en":
+        return job.notebook
+    from adoption.text.notebooks import write_translated  # nbformat: loaded by then anyway
+
+    folder = job.staging / "source"
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_translated(job.notebook, job.language, folder)
 
 
 def without_iri_format_checks() -> None:

@@ -16,18 +16,14 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
 from adoption.report.policy import content_security_policy
+from adoption.text import say
 
 TEMPLATES = Path(__file__).parent / "templates"
 LANGUAGES = ("en", "fr")
 # Cells every report leaves out, whatever its language.
 HIDDEN_TAGS = {"remove-in-report"}
 
-LABELS = {
-    "en": {"index_label": "← All reports and charts", "code_label": "The code, executed:",
-           "data_label": "Built from"},
-    "fr": {"index_label": "← Tous les rapports et graphiques",
-           "code_label": "Le code, exécuté :", "data_label": "Données"},
-}
+LABEL_KEYS = ("index_label", "code_label", "data_label")
 
 
 def notebook_html(notebook: nbformat.NotebookNode, title: str, language: str,
@@ -35,8 +31,8 @@ def notebook_html(notebook: nbformat.NotebookNode, title: str, language: str,
     """The report page. `links`: index_href, notebook_href, data (file, sha256), version."""
     notebook = nbformat.from_dict(notebook)
     notebook.metadata["title"] = title
-    resources = {"adoption": {**LABELS.get(language, LABELS["en"]), **links,
-                              "csp": content_security_policy()}}
+    labels = {key: say(f"report.{key}", language) for key in LABEL_KEYS}
+    resources = {"adoption": {**labels, **links, "csp": content_security_policy()}}
     body, _ = _exporter(language).from_notebook_node(notebook, resources=resources)
     return body
 

@@ -29,9 +29,11 @@ that end in the year (sums of changes over sums of days with the counter known);
 
 Per sector and year (`sector_year_summary`): medians with seeded percentile
 bootstrap intervals, and the share of dormant accounts with its Wilson
-interval. `compare_activity` adds the Mann-Whitney U test between two sectors,
-Holm-adjusted across years. Accounts of unknown sector are left out of both
-(see `sectors.unmapped_note`).
+interval. `median_differences` gives the difference of two sectors' medians with
+its bootstrap interval (the charts' verdicts); `compare_activity` the Mann-Whitney
+U test between two sectors, Holm-adjusted across years. The statistics themselves
+are `adoption.stats.accounts`'. Accounts of unknown sector are left out (see
+`sectors.unmapped_note`).
 
 How the work is split so that every engine gives the same numbers
 (`adoption.snapshots.engines`): an engine (pandas here, DuckDB SQL, Dask)
@@ -47,7 +49,6 @@ because a floating-point sum depends on the order of its terms.
 from __future__ import annotations
 
 import os
-import zlib
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -55,6 +56,9 @@ import numpy as np
 import pandas as pd
 
 from adoption.snapshots.table import UNKNOWN
+from adoption.stats.accounts import mann_whitney, median_difference, median_interval, stream
+from adoption.stats.compare import holm_adjust
+from adoption.stats.intervals import wilson_interval
 
 ACCOUNT = ["platform", "account_id"]
 ACCOUNT_YEAR = ["platform", "account_id", "year"]
@@ -62,7 +66,6 @@ MEDIAN_METRICS = ("followers", "followers_per_30d", "posts_per_day")
 DEFAULT_SEED = 2009
 DEFAULT_RESAMPLES = 2000
 US_PER_DAY = 86_400_000_000
-BOOTSTRAP_BATCH_VALUES = 8_000_000  # resampled values held at once: 64 MB
 
 
 def epoch_us(times: pd.Series) -> pd.Series:
@@ -270,7 +273,7 @@ def _median_rows(years: pd.DataFrame, metrics: Sequence[str], confidence: float,
     for metric in metrics:
         for (platform, year, sector), group in years.groupby(["platform", "year", "sector"]):
             values = group[metric].astype("Float64").dropna().to_numpy(dtype=float)
-            rng = np.random.default_rng([seed, int(year), _code(platform, sector, metric)])
+            rng = stream(seed, int(year), platform, sector, metric)
             groups.append(({"platform": platform, "year": year, "sector": sector,
                             "metric": metric}, values, rng))
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
@@ -288,50 +291,7 @@ def _median_rows(years: pd.DataFrame, metrics: Sequence[str], confidence: float,
     return frame
 
 
-def median_interval(values: np.ndarray, confidence: float, n_resamples: int,
-                    rng: np.random.Generator) -> tuple[float, float, float]:
-    """The median and its percentile bootstrap interval (NaN bounds below 2 values)."""
-    if len(values) == 0:
-        return np.nan, np.nan, np.nan
-    median = float(np.median(values))
-    if len(values) < 2:
-        return median, np.nan, np.nan
-    if np.all(values == values[0]):
-        return median, median, median  # every resample has this median
-    from scipy.stats import bootstrap
-
-    # Resamples are drawn in batches so memory stays bounded for large groups; the
-    # batch size does not change the draws, hence not the interval.
-    batch = max(1, min(n_resamples, BOOTSTRAP_BATCH_VALUES // len(values)))
-    result = bootstrap((values,), _median_of_rows, n_resamples=n_resamples,
-                       confidence_level=confidence, method="percentile", vectorized=True,
-                       rng=rng, batch=batch)
-    return median, float(result.confidence_interval.low), float(result.confidence_interval.high)
-
-
-def _median_of_rows(resamples: np.ndarray, axis: int) -> np.ndarray:
-    """`np.median` of each resample, bit for bit, in half the time: one partition in
-    place (the resamples are scipy's temporary copy), the two middle values of an
-    even count averaged as `np.median` does, (lower + upper) / 2. No value is NaN
-    (`median_interval` drops missing values), so no NaN check is needed."""
-    rows = np.moveaxis(resamples, axis, -1)
-    middle = rows.shape[-1] // 2
-    rows.partition(middle, axis=-1)
-    upper = rows[..., middle]
-    if rows.shape[-1] % 2:
-        return upper.copy()
-    return (rows[..., :middle].max(axis=-1) + upper) / 2
-
-
-def _code(*parts: object) -> int:
-    """A stable number for a group's name, so its random stream does not depend on
-    which other groups are in the table (Python's hash() changes between runs)."""
-    return zlib.crc32("|".join(str(p) for p in parts).encode())
-
-
 def _dormant_rows(years: pd.DataFrame, confidence: float) -> pd.DataFrame:
-    from adoption.stats import wilson_interval
-
     known = years[years["dormant"].notna().to_numpy()]
     counts = (known.assign(dormant=known["dormant"].astype(int))
               .groupby(["platform", "year", "sector"], as_index=False)
@@ -368,26 +328,65 @@ def comparison_from_years(
     second: str = "business",
 ) -> pd.DataFrame:
     """`compare_activity` from account-years already computed (by any engine)."""
-    from scipy.stats import mannwhitneyu
-
     rows = []
     for (platform, year), group in years.groupby(["platform", "year"]):
         x = _values(group, first, metric)
         y = _values(group, second, metric)
-        row = {"platform": platform, "year": year, "metric": metric, "first": first,
-               "second": second, "n_first": len(x), "n_second": len(y),
-               "median_first": np.median(x) if len(x) else np.nan,
-               "median_second": np.median(y) if len(y) else np.nan,
-               "u_statistic": np.nan, "p_value": np.nan, "superiority": np.nan}
-        if len(x) and len(y):
-            test = mannwhitneyu(x, y, alternative="two-sided", method="auto")
-            row.update(u_statistic=float(test.statistic), p_value=float(test.pvalue),
-                       superiority=float(test.statistic) / (len(x) * len(y)))
-        rows.append(row)
+        u, p_value, superiority = mann_whitney(x, y)
+        rows.append({"platform": platform, "year": year, "metric": metric, "first": first,
+                     "second": second, "n_first": len(x), "n_second": len(y),
+                     "median_first": np.median(x) if len(x) else np.nan,
+                     "median_second": np.median(y) if len(y) else np.nan,
+                     "u_statistic": u, "p_value": p_value, "superiority": superiority})
     comparison = pd.DataFrame(rows)
     comparison["p_adjusted"] = _holm_by_platform(comparison)
     comparison["method"] = "Mann-Whitney U, two-sided; Holm across years"
     return comparison
+
+
+def median_differences(
+    table: pd.DataFrame,
+    metric: str = "posts_per_day",
+    *,
+    first: str = "nonprofit",
+    second: str = "business",
+    confidence: float = 0.95,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> pd.DataFrame:
+    """Per platform and year: the two sectors' medians of `metric` over account-years and
+    their difference (first minus second) with a seeded percentile bootstrap interval."""
+    return differences_from_years(account_years(table), metric, first=first, second=second,
+                                  confidence=confidence, n_resamples=n_resamples, seed=seed)
+
+
+def differences_from_years(
+    years: pd.DataFrame,
+    metric: str = "posts_per_day",
+    *,
+    first: str = "nonprofit",
+    second: str = "business",
+    confidence: float = 0.95,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> pd.DataFrame:
+    """`median_differences` from account-years already computed (by any engine)."""
+    rows = []
+    for (platform, year), group in years.groupby(["platform", "year"]):
+        x = _values(group, first, metric)
+        y = _values(group, second, metric)
+        rng = stream(seed, int(year), platform, first, second, metric, "difference")
+        difference, low, high = median_difference(x, y, confidence, n_resamples, rng)
+        rows.append({"platform": platform, "year": int(year), "metric": metric,
+                     "first": first, "second": second, "n_first": len(x), "n_second": len(y),
+                     "median_first": float(np.median(x)) if len(x) else np.nan,
+                     "median_second": float(np.median(y)) if len(y) else np.nan,
+                     "difference": difference, "low": low, "high": high})
+    differences = pd.DataFrame(rows)
+    differences["confidence"] = confidence
+    differences["method"] = (f"difference of medians, percentile bootstrap, {n_resamples} "
+                             f"resamples, seed {seed}")
+    return differences
 
 
 def _values(group: pd.DataFrame, sector: str, metric: str) -> np.ndarray:
@@ -396,8 +395,6 @@ def _values(group: pd.DataFrame, sector: str, metric: str) -> np.ndarray:
 
 
 def _holm_by_platform(comparison: pd.DataFrame) -> pd.Series:
-    from adoption.stats import holm_adjust
-
     adjusted = pd.Series(np.nan, index=comparison.index)
     if comparison.empty:
         return adjusted

@@ -33,7 +33,8 @@ PASSED, ABOVE_FROM_START, NOT_REACHED = "passed", "above_from_start", "not_reach
 class Crossing:
     """How one series stood against `share`: `status` is `passed` (between the waves
     `before` and `after`, around `year`), `above_from_start` (its first figure was
-    already above) or `not_reached` (no figure above it; `last` is the latest)."""
+    already above) or `not_reached` (no figure above it; `last` is the latest,
+    `highest` the highest)."""
 
     series: str
     sector: str
@@ -42,6 +43,7 @@ class Crossing:
     status: str
     first: ShareEstimate
     last: ShareEstimate
+    highest: ShareEstimate
     before: ShareEstimate | None = None
     after: ShareEstimate | None = None
 
@@ -73,7 +75,8 @@ def crossing(table: pd.DataFrame, platform: str, series: str, sector: str | None
     rows = series_rows(table, platform, series, sector=sector)
     waves = [estimate_share(rows[year], confidence) for year in sorted(rows)]
     named = {"series": series, "sector": sector or str(rows[min(rows)]["sector"]),
-             "platform": platform, "share": share, "first": waves[0], "last": waves[-1]}
+             "platform": platform, "share": share, "first": waves[0], "last": waves[-1],
+             "highest": max(waves, key=lambda wave: wave.share)}
     if waves[0].share > share:
         return Crossing(status=ABOVE_FROM_START, **named)
     for before, after in itertools.pairwise(waves):

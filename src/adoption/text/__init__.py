@@ -76,7 +76,7 @@ class Names(Protocol):
     def get(self, key: str, default: object = None, /) -> object: ...
 
 
-def say(key: str, lang: str, /, names: Names | None = None, **values: object) -> str:
+def say(key: str, lang: str, names: Names | None = None, /, **values: object) -> str:
     """The message `key` in `lang`, with `values` formatted into it; `Series` values are
     named from `names`."""
     template = _template(key, check_lang(lang), values)
@@ -165,13 +165,24 @@ class _Formatter(string.Formatter):
         self.names = names
 
     def format_field(self, value: object, format_spec: str) -> str:
+        if isinstance(value, Message):  # a sentence inside a sentence (a clause)
+            value = value.text(self.lang, self.names)
         if isinstance(value, Series):
             value = self._series(value)
+        if format_spec == "clauses":  # items (sentences, messages) joined by semicolons
+            return clauses([self.format_field(item, "") for item in value], self.lang)
+        if format_spec == "sentences":  # items as sentences: capitalised, full stops
+            texts = [capitalise(self.format_field(item, "").strip()) for item in value]
+            return " ".join(t if t.endswith((".", "!", "?")) else t + "." for t in texts)
         if format_spec == "list" or format_spec.startswith("list_"):
             # {xs:list}, {xs:list_sector}: each item formatted (series named), then joined
             inner = format_spec.removeprefix("list").removeprefix("_")
             return FORMATS["list"]([self.format_field(item, inner) for item in value],
                                    self.lang)  # type: ignore[union-attr]
+        if format_spec == "of":  # "of the Fortune 500" / "du Fortune 500", "des entreprises"
+            return of(str(value), self.lang)
+        if format_spec == "sector_of":  # "of nonprofits" / "des organismes à but non lucratif"
+            return of(say(f"sector.{value}.noun", self.lang), self.lang)
         if format_spec in _CATALOG_FORMATS:
             return say(_CATALOG_FORMATS[format_spec].format(value), self.lang)
         if not format_spec:
@@ -193,10 +204,20 @@ class _Formatter(string.Formatter):
         return series.id  # no metadata: a test of visible text catches it
 
 
+def of(noun: str, lang: str) -> str:
+    """"of the Fortune 500" / "du Fortune 500": French contracts de + le, de + les."""
+    if lang == "en":
+        return f"of {noun}"
+    for article, contracted in (("les ", "des "), ("le ", "du ")):
+        if noun.startswith(article):
+            return contracted + noun[len(article):]
+    return f"de {noun}"
+
+
 _CATALOG_FORMATS = {"sector": "sector.{}.noun", "on": "platform.{}.on",
                     "using": "platform.{}.using", "Sector": "sector.{}.subject",
                     "sector_label": "sector.{}.label", "platform": "platform.{}.name",
-                    "design": "design.{}"}
+                    "design": "design.{}", "sector_bare": "sector.{}.bare"}
 
 
 @dataclass(frozen=True)
@@ -218,7 +239,9 @@ def message(key: str, **values: object) -> Message:
     """A `Message`; the key must exist in the English catalog (checked now, not when shown)."""
     if not has(key, "en"):
         raise MissingMessage(f"no message {key!r} in catalog/en.toml")
-    return Message(key, tuple(sorted(values.items())))
+    frozen = {name: tuple(value) if isinstance(value, list) else value
+              for name, value in values.items()}
+    return Message(key, tuple(sorted(frozen.items())))
 
 
 def render(messages: Sequence[Message | None], lang: str = "en",

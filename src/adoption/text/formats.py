@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from babel.dates import format_date
 from babel.lists import format_list
@@ -129,11 +130,24 @@ def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+@dataclass(frozen=True)
+class Fixed:
+    """A number to be written with a set number of decimals (and a sign, if `signed`),
+    where the decimals depend on the data (a median of 0.71 or of 1,250)."""
+
+    value: float
+    decimals: int
+    signed: bool = False
+
+
 def default_format(value: object, lang: str) -> str:
     """A value with no format spec: text as is, whole numbers plain (years are whole
     numbers and take no thousands separator), other numbers with one decimal."""
     if isinstance(value, str):
         return value
+    if isinstance(value, Fixed):
+        write = points if value.signed else number
+        return write(value.value, lang, value.decimals)
     if isinstance(value, bool) or value is None:
         return str(value)
     if isinstance(value, int):
@@ -161,6 +175,7 @@ FORMATS: dict[str, Callable[[object, str], str]] = {
     "number": _decimals(number, 0),
     "number1": _decimals(number, 1),
     "number2": _decimals(number, 2),
+    "number3": _decimals(number, 3),
     "percent": lambda value, lang: percent(float(value), lang),  # type: ignore[arg-type]
     "percent0": _decimals(percent, 0),
     "percent1": _decimals(percent, 1),
@@ -170,6 +185,8 @@ FORMATS: dict[str, Callable[[object, str], str]] = {
     "p": lambda value, lang: p_value(float(value), lang),  # type: ignore[arg-type]
     "year": lambda value, lang: _year(float(value)),  # type: ignore[arg-type]
     "years": lambda value, lang: year_list(value, lang),  # type: ignore[arg-type]
+    "in_years": lambda value, lang: ("in " if lang == "en" else "en ")  # type: ignore
+    + year_list(value, lang),  # type: ignore[arg-type]
     "span": lambda value, lang: year_span(value),  # type: ignore[arg-type]
     "list": lambda value, lang: join(value, lang),  # type: ignore[arg-type]
     "clauses": lambda value, lang: clauses(value, lang),  # type: ignore[arg-type]
