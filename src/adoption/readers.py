@@ -300,10 +300,25 @@ def _sheet_list(sheets: list[str]) -> str:
 def sheet_note(raw: RawTable) -> list[Problem]:
     """For a workbook of several sheets, a note naming them: for loaders to add when
     the sheet read does not look like the data (its header has problems)."""
-    if len(raw.sheets) < 2:
+    return _sheets_note(raw.path, raw.sheet, raw.sheets)
+
+
+def workbook_note(path: str | Path, sheet: Sheet = None) -> list[Problem]:
+    """`sheet_note` for a file not read yet (nothing for other formats)."""
+    path = Path(path)
+    if READERS_BY_SUFFIX.get(path.suffix.lower()) != "excel" or not path.is_file():
         return []
-    return [problem(raw.path, f"sheet '{raw.sheet}' was read, of {len(raw.sheets)}: "
-                              f"{_sheet_list(raw.sheets)}",
+    try:
+        sheets = [str(name) for name in pd.ExcelFile(path).sheet_names]
+        return _sheets_note(path, _choose_sheet(path, sheets, sheet), sheets)
+    except Exception:  # reading the workbook will say what is wrong
+        return []
+
+
+def _sheets_note(path: Path, sheet: str | None, sheets: list[str]) -> list[Problem]:
+    if len(sheets) < 2:
+        return []
+    return [problem(path, f"sheet '{sheet}' was read, of {len(sheets)}: {_sheet_list(sheets)}",
                     expected=f"the sheet that holds the data: choose it with {SHEET_HELP}")]
 
 
@@ -434,8 +449,9 @@ def _as_cp1252(text: str) -> str:
 
 
 def _show_bytes(text: str) -> str:
-    shown = text.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
-    return repr(shown if len(shown) <= 40 else shown[:37] + "...")
+    """'Soci\\xe9t\\xe9': the bytes that are not UTF-8 as escapes."""
+    shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return f"'{shown if len(shown) <= 40 else shown[:37] + '...'}'"
 
 
 def _column_name(header: list[str], position: int) -> str:

@@ -25,8 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from adoption.labels import header_key
-from adoption.problems import DataError, Problem, collected_warnings, fail, raise_problems
-from adoption.readers import CSV_SUFFIXES, Sheet, read_columns
+from adoption.problems import DataError, Problem, collected_warnings, problem, raise_problems
+from adoption.readers import CSV_SUFFIXES, Sheet, read_columns, workbook_note
 
 KINDS = ("published", "survey", "snapshots")
 _SNAPSHOT_COLUMNS = {"account_id", "followers", "snapshot_at", "posts"}
@@ -94,10 +94,12 @@ def detect_kind(path: str | Path, *, sheet: Sheet = None,
         return "published"
     if len(names & _SNAPSHOT_COLUMNS) >= 2:
         return "snapshots"
-    raise fail(path, "cannot tell what kind of data this is", line=1,
-               expected="published figures (series, year, platform, percent, ...), survey "
-                        "answers (org_id, sector, year, uses_<platform>) or account "
-                        "snapshots (account_id, snapshot_at, followers, ...); or give --kind")
+    unknown = problem(path, "cannot tell what kind of data this is", line=1,
+                      expected="published figures (series, year, platform, percent, ...), "
+                               "survey answers (org_id, sector, year, uses_<platform>) or "
+                               "account snapshots (account_id, snapshot_at, followers, ...); "
+                               "or give --kind")
+    raise DataError([unknown, *workbook_note(path, sheet)])
 
 
 def load_kind(path: str | Path, kind: str, *, sheet: Sheet = None,
