@@ -593,7 +593,7 @@ def _header_only(path: Path) -> list[str] | None:
                 read = pyreadstat.read_por
             _, meta = read(str(path), metadataonly=True)
             return [str(c).strip() for c in meta.column_names]
-    except Exception:
+    except Exception:  # read_table then says what is wrong
         return None
     return None
 

@@ -114,22 +114,31 @@ def rename_to_declared(
     canonical = {c.name for c in columns}
     extra = dict(extra or {})
     extra_by_key = {header_key(k): v for k, v in extra.items()}
-    taken: dict[str, str] = {}
-    renames: dict[str, str] = {}
-    problems = []
-    for name in raw.frame.columns:
+
+    def meaning(name: str) -> str | None:
         key = header_key(name)
         target = extra.get(name) or extra_by_key.get(key)
         if target is None and key in canonical:
             target = key
         if target is None and other_names is not None:
             target = other_names(name)
+        return target
+
+    meanings = {name: meaning(name) for name in raw.frame.columns}
+    taken: dict[str, str] = {}
+    renames: dict[str, str] = {}
+    problems = []
+    # A header that is a declared name already keeps it; the others follow in order.
+    for name in sorted(raw.frame.columns, key=lambda name: meanings[name] != name):
+        target = meanings[name]
         if target is None:
             continue
         if target in taken:
             problems.append(problem(
                 raw.path, f"means '{target}', like column '{raw.source_name(taken[target])}'",
                 line=1, column=raw.source_name(name), expected="one column for each meaning"))
+            if name in meanings.values():  # it must not keep a name another column takes
+                renames[name] = f"{name} (column {list(raw.frame.columns).index(name) + 1})"
             continue
         taken[target] = name
         if target != name:
