@@ -63,7 +63,10 @@ class DataError(Exception):
 
     def __init__(self, problems: Iterable[Problem]):
         self.problems = sorted(problems, key=_problem_order)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__(self.problems)
+
+    def __str__(self) -> str:  # written when asked for: there may be a million problems
+        return "\n".join(str(p) for p in self.problems)
 
     @property
     def errors(self) -> list[Problem]:

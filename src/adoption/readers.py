@@ -56,7 +56,7 @@ READERS_BY_SUFFIX = {
 }
 SUPPORTED = "CSV, Parquet, Excel (.xlsx), Stata (.dta) or SPSS (.sav)"
 SHEET_HELP = "--sheet NAME or NUMBER (sheet= in Python; sheets count from 1)"
-BATCH_ROWS = 32_768  # CSV rows held as Python strings at once, before becoming Arrow strings
+BATCH_ROWS = 32_768  # CSV rows held as Python strings at once, before they are encoded
 MAX_ENCODING_PROBLEMS = 20
 
 # Signatures of binary files people mistake for tables, so the error can say what it is.
@@ -150,20 +150,15 @@ def _check_exists(path: Path) -> None:
         raise fail(path, "is a folder, not a file", expected=f"a {SUPPORTED} file")
 
 
-class _readable:
-    """The file itself, or, for a pipe or other stream that can be read only once,
+@contextlib.contextmanager
+def _readable(path: Path) -> Iterator[Path | io.BytesIO]:
+    """The file itself, or for a pipe or other stream, which can be read only once,
     its bytes in memory."""
-
-    def __init__(self, path: Path):
-        self.source: Path | io.BytesIO = path if path.is_file() else io.BytesIO(
-            path.read_bytes())
-
-    def __enter__(self) -> Path | io.BytesIO:
-        return self.source
-
-    def __exit__(self, *_: object) -> None:
-        if isinstance(self.source, io.BytesIO):
-            self.source.close()
+    if path.is_file():
+        yield path
+        return
+    with io.BytesIO(path.read_bytes()) as data:
+        yield data
 
 
 def _unreadable(path: Path, reader: str, error: Exception) -> DataError:
@@ -238,7 +233,7 @@ def _read_workbook(path: Path, source: Path | IO[bytes], sheet: Sheet) -> RawTab
     where = _sheet_words(name, sheets, chosen=sheet is not None)
     if len(rows) < 2:
         raise fail(path, f"{where} has no data rows" if len(rows) else f"{where} is empty",
-                   expected=_sheet_expected(sheets, sheet))
+                   expected=_sheet_expected(sheets))
     header = [_header_cell(v) for v in cells.iloc[rows[0]]]
     data = cells.iloc[rows[1:]]
     keep = [i for i, name in enumerate(header) if name or data.iloc[:, i].notna().any()]
@@ -286,7 +281,7 @@ def _sheet_words(name: str, sheets: list[str], chosen: bool) -> str:
     return f"sheet '{name}' (the first of {len(sheets)}: {_sheet_list(sheets)})"
 
 
-def _sheet_expected(sheets: list[str], sheet: Sheet) -> str:
+def _sheet_expected(sheets: list[str]) -> str:
     expected = "a header row and at least one data row"
     if len(sheets) > 1:
         expected += f"; choose the sheet that holds the data with {SHEET_HELP}"
@@ -402,19 +397,21 @@ def _mixed_encoding_problems(path: Path, handle: IO[bytes]) -> list[Problem]:
     text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="surrogateescape",
                             newline="")
     try:
-        records = csv.reader(text, delimiter=_sniff_delimiter(text.readline()))
+        head = _first_filled_line(text)
+        records = csv.reader(text, delimiter=_sniff_delimiter(head[-1] if head else ""))
         text.seek(0)
         header: list[str] = []
         utf8_line, bad = None, []
+        end = 0  # the last line of the record before
         for record in records:
+            start, end = end + 1, records.line_num
             if not header:
                 header = record
-            joined = "\x1f".join(record)
-            if joined.isascii():
+            if "\x1f".join(record).isascii():
                 continue
             if utf8_line is None and any(_is_utf8_text(f) for f in record):
-                utf8_line = (records.line_num, next(f for f in record if _is_utf8_text(f)))
-            bad += [(records.line_num, _column_name(header, i), f)
+                utf8_line = (start, next(f for f in record if _is_utf8_text(f)))
+            bad += [(start, _column_name(header, i), f)
                     for i, f in enumerate(record) if _has_raw_bytes(f)]
     except csv.Error:
         return []  # the CSV parser will say what is wrong with the file
@@ -473,13 +470,13 @@ def _sniff_delimiter(header: str) -> str:
 
 
 def _parse_csv(path: Path, lines: Iterator[str], delimiter: str) -> RawTable:
-    """Records into Arrow string columns, a batch at a time; every record's line.
+    """Records into columns (`_Columns`), a batch at a time, and each record's line.
 
     Blank lines are skipped; ragged rows are problems (and rows stop being kept
     after the first problem, since the file will be refused)."""
     reader = csv.reader(lines, delimiter=delimiter)
     header: list[str] | None = None
-    batch: list[list[str | None]] = []
+    batch: list[list[str]] = []
     columns = _Columns()
     row_lines = array("q")
     problems: list[Problem] = []
@@ -493,8 +490,8 @@ def _parse_csv(path: Path, lines: Iterator[str], delimiter: str) -> RawTable:
             problems.append(problem(path, f"not valid CSV: {error}", line=start,
                                     expected="fields separated by commas, quotes closed"))
             break
-        if not any(field.strip() for field in record):
-            continue  # blank line
+        if not (record and record[0].strip()) and not any(f.strip() for f in record):
+            continue  # blank line (or only separators)
         if header is None:
             header = [field.strip() for field in record]
             problems += _header_problems(path, header)
@@ -507,7 +504,7 @@ def _parse_csv(path: Path, lines: Iterator[str], delimiter: str) -> RawTable:
             continue
         if problems:
             continue
-        batch.append([field.strip() or None for field in record])
+        batch.append(record)
         row_lines.append(start)
         if len(batch) == BATCH_ROWS:
             columns.add(batch)
@@ -531,13 +528,17 @@ class _Columns:
     def __init__(self) -> None:
         self.chunks: list[list] = []
 
-    def add(self, batch: list[list[str | None]]) -> None:
+    def add(self, batch: list[list[str]]) -> None:
+        """Cells trimmed of spaces, and missing where empty (in Arrow, not cell by cell)."""
         import pyarrow as pa
+        import pyarrow.compute as pc
 
         for position, column in enumerate(zip(*batch, strict=True)):
             if position == len(self.chunks):
                 self.chunks.append([])
-            self.chunks[position].append(pa.array(column, type=pa.string()).dictionary_encode())
+            cells = pc.utf8_trim_whitespace(pa.array(column, type=pa.string()))
+            cells = pc.if_else(pc.equal(cells, ""), pa.scalar(None, pa.string()), cells)
+            self.chunks[position].append(cells.dictionary_encode())
 
     def frame(self, header: list[str]) -> pd.DataFrame:
         import pyarrow as pa

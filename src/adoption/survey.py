@@ -208,15 +208,14 @@ def _duplicate_problems(raw: RawTable, survey: pd.DataFrame) -> list[Problem]:
         return []
     _, first_of_group = np.unique(group, return_index=True)  # groups numbered from 0
     offset = 1 if (group < 0).any() else 0  # np.unique counts -1 (a missing key) first
-    problems = []
-    for position in repeats:
-        first = raw.line(first_of_group[group[position] + offset])
-        _series, org_id, year = key.iloc[position]
-        problems.append(problem(
-            raw.path, f"duplicate of line {first} (organisation '{org_id}' answers twice "
-            f"in {year})", line=raw.line(position), column=raw.source_name("org_id"),
-            expected="one row per organisation per wave"))
-    return problems
+    lines = np.asarray(raw.lines)
+    firsts = lines[first_of_group[group[repeats] + offset]]
+    file, column = str(raw.path), raw.source_name("org_id")
+    return [Problem(file, line, column, f"duplicate of line {first} (organisation '{org_id}' "
+                    f"answers twice in {year})", "one row per organisation per wave")
+            for first, org_id, year, line in zip(
+                firsts.tolist(), key["org_id"].iloc[repeats].tolist(),
+                key["year"].iloc[repeats].tolist(), lines[repeats].tolist(), strict=True)]
 
 
 def _population_problems(raw: RawTable, survey: pd.DataFrame) -> list[Problem]:
