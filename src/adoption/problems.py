@@ -68,10 +68,6 @@ class DataError(Exception):
     def __str__(self) -> str:  # written when asked for: there may be a million problems
         return "\n".join(str(p) for p in self.problems)
 
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_warning]
-
 
 class DataWarning(UserWarning):
     """A warning about input that was still loaded. Carries the `Problem`."""
