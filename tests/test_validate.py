@@ -560,3 +560,19 @@ def test_published_figures_have_a_warning_hook(capsys, monkeypatch, write_text):
     code, lines = validate(capsys, path)
     assert (code, lines) == (0, [f"{path}:2: column 'percent': warning: 65 % of n = 76 is no "
                                  "whole count", "no problems and 1 warning in 1 file"])
+
+
+def test_a_column_lists_20_problems_then_counts_the_rest(write_text):
+    from adoption import load_survey
+    from adoption.problems import DataError
+
+    rows = [f"o{i},A,ONG,2009,heavy,oui" for i in range(23)] + ["p,A,ONG,2009,,oui"] * 2
+    with pytest.raises(DataError) as caught:
+        load_survey(write_text("s.csv", survey(*[r.replace("p,", f"p{i},", 1)
+                                                  for i, r in enumerate(rows)])))
+    weight = [p for p in caught.value.problems if p.column == "weight"]
+    assert [p.line for p in weight[1:21]] == list(range(2, 22))
+    assert all(p.message == "'heavy' is not a number" for p in weight[1:21])
+    # the summary has no line, so it sorts first; the 2 empty weights are another rule
+    assert weight[0].message == "3 more problems like these in this column"
+    assert [p.message for p in weight[21:]] == ["is empty while other rows have weights"] * 2

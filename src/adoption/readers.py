@@ -427,7 +427,7 @@ def _mixed_encoding_problems(path: Path, handle: IO[bytes]) -> list[Problem]:
         expected="one encoding for the whole file: save it again as UTF-8")
         for number, column, cell in bad[:MAX_ENCODING_PROBLEMS]]
     if len(bad) > MAX_ENCODING_PROBLEMS:
-        problems.append(problem(path, f"{len(bad) - MAX_ENCODING_PROBLEMS:,} more cells are "
+        problems.append(problem(path, f"{len(bad) - MAX_ENCODING_PROBLEMS} more cells are "
                                       "not UTF-8", expected="one encoding for the whole file"))
     return problems
 

@@ -252,7 +252,8 @@ def convert_column(raw: RawTable, column: Column) -> tuple[pd.Series, list[Probl
                                 expected=expected))
     more = len(bad_cells) + len(empty_cells) - len(problems)
     if more > 0:
-        problems.append(problem(raw.path, f"{more:,} more problems like these in this column",
+        # Plain digits: a count of problems is read back from this text.
+        problems.append(problem(raw.path, f"{more} more problems like these in this column",
                                 column=header))
     return typed, problems
 
