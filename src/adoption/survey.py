@@ -18,9 +18,9 @@ Any other column is kept as a covariate (e.g. `size_band`, `region`).
 
 Headers may also be French (`id_organisation`, `secteur`, `année`, `poids`,
 `utilise_twitter`...: the table is `labels.SURVEY_HEADERS`), and a caller may
-name more with `columns=` (their header -> the schema's name, e.g.
-`load_survey(path, columns={"org": "org_id"})`). Problems name a column as the
-file's header does.
+name more with `columns=` (their header -> the schema's name, or `size_band`,
+e.g. `load_survey(path, columns={"org": "org_id"})`). Problems name a column
+as the file's header does.
 
 Warnings (the data load; see `problems`): a platform column with no answer at
 all (the platform is left out of the adoption table).
@@ -123,8 +123,9 @@ def parse_survey(raw: RawTable, *, columns: Mapping[str, str] | None = None
 
 
 def _check_mapping(columns: Mapping[str, str] | None) -> None:
-    """A caller's header mapping must name the schema's columns."""
-    declared = [c.name for c in COLUMNS]
+    """A caller's header mapping must name the schema's columns (or `size_band`, the
+    covariate the survey explorer reads)."""
+    declared = [c.name for c in COLUMNS] + ["size_band"]
     for header, name in (columns or {}).items():
         if name not in declared and not (name.startswith(PLATFORM_PREFIX)
                                          and len(name) > len(PLATFORM_PREFIX)):
