@@ -220,10 +220,10 @@ def _from_frame(path: Path, frame: pd.DataFrame) -> RawTable:
 def _read_workbook(path: Path, source: Path | IO[bytes], sheet: Sheet) -> RawTable:
     """One sheet: its first filled row is the header, each row keeps its number."""
     try:
-        book = pd.ExcelFile(source)
-        sheets = [str(name) for name in book.sheet_names]
-        name = _choose_sheet(path, sheets, sheet)
-        cells = pd.read_excel(book, sheet_name=name, header=None, dtype=object)
+        with pd.ExcelFile(source) as book:
+            sheets = [str(name) for name in book.sheet_names]
+            name = _choose_sheet(path, sheets, sheet)
+            cells = pd.read_excel(book, sheet_name=name, header=None, dtype=object)
     except DataError:
         raise
     except Exception as error:  # openpyxl and friends raise many types
@@ -304,7 +304,8 @@ def workbook_note(path: str | Path, sheet: Sheet = None) -> list[Problem]:
     if READERS_BY_SUFFIX.get(path.suffix.lower()) != "excel" or not path.is_file():
         return []
     try:
-        sheets = [str(name) for name in pd.ExcelFile(path).sheet_names]
+        with pd.ExcelFile(path) as book:
+            sheets = [str(name) for name in book.sheet_names]
         return _sheets_note(path, _choose_sheet(path, sheets, sheet), sheets)
     except Exception:  # reading the workbook will say what is wrong
         return []
