@@ -11,10 +11,15 @@ and every rule below, and returns typed columns plus two derived ones:
 
 A figure may be given as `percent`, as `share` (0-1), or as `adopters` with `n`;
 `percent` wins when several are present.
+
+Rules that flag a figure without refusing it (warnings, printed by `adoption
+validate` as `FILE:LINE: column 'percent': warning: ...`, exit 0) go in
+`figure_warnings`; the loader issues them as `problems.DataWarning`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -22,9 +27,9 @@ import pandas as pd
 
 from adoption.labels import BUSINESS, HIGHER_EDUCATION, NONPROFIT
 from adoption.paths import BUNDLED_PUBLISHED
-from adoption.problems import DataError, Problem, problem
-from adoption.readers import RawTable, read_table
-from adoption.schema import Column, parse_columns, unknown_column_typos
+from adoption.problems import Problem, errors_in, problem, raise_problems
+from adoption.readers import RawTable, Sheet, read_table, sheet_note
+from adoption.schema import Column, parse_columns, rename_to_declared, unknown_column_typos
 
 SECTORS = (NONPROFIT, BUSINESS, HIGHER_EDUCATION)
 DESIGNS = ("census", "survey", "self_selected")
@@ -60,29 +65,59 @@ FIGURE_COLUMNS = ("percent", "share", "adopters")
 KEY = ("series", "year", "platform")
 
 
-def load_published(path: str | Path | None = None) -> pd.DataFrame:
+def load_published(path: str | Path | None = None, *, sheet: Sheet = None,
+                   columns: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The published figures, validated and typed (bundled file by default).
 
     Raises DataError listing every problem, each with its file, line and column.
+    sheet: a workbook's sheet, by name or number from 1 (default: the first).
+    columns: more header names, {the file's header: a column's name above}.
+    Warnings (`figure_warnings`) do not raise: they are issued as
+    `problems.DataWarning`.
     """
-    raw = read_table(BUNDLED_PUBLISHED if path is None else path)
-    figures, problems = parse_published(raw)
-    if problems:
-        raise DataError(problems)
+    raw = read_table(BUNDLED_PUBLISHED if path is None else path, sheet=sheet)
+    figures, problems = parse_published(raw, columns=columns)
+    raise_problems(problems)
     return figures
 
 
-def parse_published(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
-    """Typed figures and the problems found (the figures are only usable if none)."""
-    typed, problems = parse_columns(raw, COLUMNS)
-    problems += unknown_column_typos(raw, COLUMNS)
+def parse_published(raw: RawTable, *, columns: Mapping[str, str] | None = None
+                    ) -> tuple[pd.DataFrame, list[Problem]]:
+    """Typed figures and the problems found (the figures are only usable if no
+    errors; warnings may come with usable figures)."""
+    _check_mapping(columns)
+    problems = rename_to_declared(raw, COLUMNS, extra=columns)
+    typed, column_problems = parse_columns(raw, COLUMNS)
+    problems += column_problems + unknown_column_typos(raw, COLUMNS)
     problems += _figure_column_problems(raw)
     if any(p.line == 1 for p in problems):
-        return typed, problems  # header problems: row checks would only repeat them
+        # header problems: row checks would only repeat them
+        return typed, problems + sheet_note(raw)
     problems += _row_problems(raw, typed)
-    if problems:
+    if errors_in(problems):
         return typed, problems
-    return _finish(typed), problems
+    figures = _finish(typed)
+    return figures, problems + figure_warnings(raw, figures)
+
+
+def figure_warnings(raw: RawTable, figures: pd.DataFrame) -> list[Problem]:
+    """Warnings about figures that pass every rule: the hook for rules that flag
+    without refusing (a percentage no whole count of n could round to, say).
+
+    `figures` are the finished figures, row i from line `raw.line(i)`. Return
+    `problems.warning(raw.path, message, line=..., column=..., expected=...)`
+    for each; none yet.
+    """
+    return []
+
+
+def _check_mapping(columns: Mapping[str, str] | None) -> None:
+    declared = [c.name for c in COLUMNS]
+    for header, name in (columns or {}).items():
+        if name not in declared:
+            raise ValueError(f"columns: {header!r} is mapped to {name!r}, which is not a "
+                             f"column of published figures (expected one of "
+                             f"{', '.join(declared)})")
 
 
 def _figure_column_problems(raw: RawTable) -> list[Problem]:
@@ -101,7 +136,7 @@ def _row_problems(raw: RawTable, typed: pd.DataFrame) -> list[Problem]:
 def _missing_figure_problems(raw: RawTable) -> list[Problem]:
     given = [c for c in FIGURE_COLUMNS if c in raw.frame.columns]
     empty = raw.frame[given].isna().all(axis=1)
-    return [problem(raw.path, "is empty", line=raw.line(position), column=given[0],
+    return [problem(raw.path, "is empty", line=raw.line(position), column=raw.source_name(given[0]),
                     expected="the figure, as percent, share, or adopters with n")
             for position in np.flatnonzero(empty.to_numpy())]
 
@@ -112,26 +147,26 @@ def _count_problems(raw: RawTable, typed: pd.DataFrame) -> list[Problem]:
     for position in np.flatnonzero((n > population).fillna(False).to_numpy()):
         problems.append(problem(
             raw.path, f"n = {n.iloc[position]} is larger than population_size = "
-            f"{population.iloc[position]}", line=raw.line(position), column="n",
+            f"{population.iloc[position]}", line=raw.line(position), column=raw.source_name("n"),
             expected="at most the population size"))
     census = typed["design"].eq("census") & n.notna() & population.notna() & (n != population)
     for position in np.flatnonzero(census.fillna(False).to_numpy()):
         problems.append(problem(
             raw.path, f"a census measures every member, but n = {n.iloc[position]} and "
             f"population_size = {population.iloc[position]}", line=raw.line(position),
-            column="n", expected="n equal to population_size, or design 'survey'"))
+            column=raw.source_name("n"), expected="n equal to population_size, or design 'survey'"))
     if "adopters" in typed:
         over = (typed["adopters"] > n).fillna(False)
         for position in np.flatnonzero(over.to_numpy()):
             problems.append(problem(
                 raw.path, f"adopters = {typed['adopters'].iloc[position]} is larger than "
-                f"n = {n.iloc[position]}", line=raw.line(position), column="adopters",
-                expected="at most n"))
+                f"n = {n.iloc[position]}", line=raw.line(position),
+                column=raw.source_name("adopters"), expected="at most n"))
     if "adopters" in typed and "percent" not in typed and "share" not in typed:
         for position in np.flatnonzero((typed["adopters"].notna() & n.isna()).to_numpy()):
             problems.append(problem(
                 raw.path, "adopters is given but n is empty", line=raw.line(position),
-                column="n", expected="n, to turn adopters into a share"))
+                column=raw.source_name("n"), expected="n, to turn adopters into a share"))
     return problems
 
 
@@ -146,7 +181,7 @@ def _duplicate_problems(raw: RawTable, typed: pd.DataFrame) -> list[Problem]:
             problems.append(problem(
                 raw.path, f"duplicate of line {first_line[values]} "
                 f"(same series, year and platform: {', '.join(map(str, values))})",
-                line=raw.line(position), column="series",
+                line=raw.line(position), column=raw.source_name("series"),
                 expected="one row per series, year and platform"))
         else:
             first_line[values] = raw.line(position)
@@ -166,7 +201,7 @@ def _series_sector_problems(raw: RawTable, typed: pd.DataFrame) -> list[Problem]
             problems.append(problem(
                 raw.path, f"series '{series}' is '{first[series][0]}' on line "
                 f"{first[series][1]} but '{sector}' here", line=raw.line(position),
-                column="sector", expected="one sector per series"))
+                column=raw.source_name("sector"), expected="one sector per series"))
     return problems
 
 
