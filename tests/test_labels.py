@@ -2,7 +2,7 @@
 
 import pytest
 
-from adoption.labels import fold, normalise_sector, parse_yes_no
+from adoption.labels import fold, header_key, normalise_sector, parse_yes_no, survey_header
 
 
 @pytest.mark.parametrize("label", [
@@ -53,3 +53,27 @@ def test_unmappable_answer_names_the_value(value):
 
 def test_fold_removes_accents_case_and_punctuation():
     assert fold(" Société-Générale ") == "societegenerale"
+
+
+@pytest.mark.parametrize(("header", "key"), [
+    ("Année ", "annee"), ("ID-Organisation", "id_organisation"), ("Org ID", "org_id"),
+    ("Nom de l'organisation", "nom_de_l_organisation"), ("uses_twitter", "uses_twitter"),
+])
+def test_header_key_ignores_case_accents_and_punctuation(header, key):
+    assert header_key(header) == key
+
+
+@pytest.mark.parametrize(("header", "name"), [
+    ("secteur", "sector"), ("Année", "year"), ("annee", "year"), ("poids", "weight"),
+    ("id_organisation", "org_id"), ("organisation", "org_id"),
+    ("Taille de la population", "population_size"), ("taille", "size_band"),
+    ("utilise_twitter", "uses_twitter"), ("Utilisé Twitter", "uses_twitter"),
+    ("utilise_blogue", "uses_blog"), ("uses_Mastodon", "uses_mastodon"),
+])
+def test_french_survey_headers(header, name):
+    assert survey_header(header) == name
+
+
+@pytest.mark.parametrize("header", ["region", "utilise_", "year", "secteurs"])
+def test_other_headers_have_no_other_name(header):
+    assert survey_header(header) is None

@@ -27,7 +27,7 @@ except PackageNotFoundError:  # running from a source tree that was not installe
     __version__ = "0+unknown"
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
     from pathlib import Path
 
     import pandas as pd
@@ -35,18 +35,23 @@ if TYPE_CHECKING:
 __all__ = ["__version__", "load_published", "load_snapshots", "load_survey", "load_table"]
 
 
-def load_published(path: str | Path | None = None) -> pd.DataFrame:
+def load_published(path: str | Path | None = None, *, sheet: str | int | None = None,
+                   columns: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The published figures (bundled by default), validated. See `adoption.published`."""
     from adoption.published import load_published as load
 
-    return load(path)
+    return load(path, sheet=sheet, columns=columns)
 
 
-def load_survey(path: str | Path) -> pd.DataFrame:
-    """Respondent-level survey data, validated. See `adoption.survey`."""
+def load_survey(path: str | Path, *, sheet: str | int | None = None,
+                columns: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Respondent-level survey data, validated. See `adoption.survey`.
+
+    sheet: a workbook's sheet, by name or number from 1. columns: more header
+    names, {the file's header: the survey's column}, e.g. {"org": "org_id"}."""
     from adoption.survey import load_survey as load
 
-    return load(path)
+    return load(path, sheet=sheet, columns=columns)
 
 
 def load_snapshots(paths: Iterable[str | Path], **options: object) -> pd.DataFrame:
@@ -56,8 +61,10 @@ def load_snapshots(paths: Iterable[str | Path], **options: object) -> pd.DataFra
     return load(paths, **options)
 
 
-def load_table(path: str | Path | None = None) -> pd.DataFrame:
-    """The adoption table from published figures (bundled by default) or a survey file."""
+def load_table(path: str | Path | None = None, *, sheet: str | int | None = None,
+               columns: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The adoption table from published figures (bundled by default) or a survey file;
+    `sheet` and `columns` as `load_survey` takes them."""
     from adoption.table import load_table as load
 
-    return load(path)
+    return load(path, sheet=sheet, columns=columns)

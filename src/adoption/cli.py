@@ -16,9 +16,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from adoption import __version__
-from adoption.problems import DataError
+from adoption.problems import DataError, Problem
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
+# Problem lines printed at most; the rest are counted ("... and 999,800 more problems").
+# Every command prints problems through `print_problems`.
+MAX_PRINTED_PROBLEMS = 200
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -30,11 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except DataError as error:
-        for line in error.problems:
-            print(line, file=sys.stderr)
-        count = len(error.problems)
-        print(f"{count} problem{'s' if count != 1 else ''}; nothing was written",
-              file=sys.stderr)
+        print_problems(error.problems, sys.stderr)
+        print(f"{counted(error.problems)}; nothing was written", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (OSError, ValueError) as error:
         if os.environ.get("ADOPTION_DEBUG"):
@@ -47,6 +47,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         print("adoption: interrupted", file=sys.stderr)
         return 130
+
+
+def print_problems(problems: Sequence[Problem], stream=None) -> None:
+    """One line per problem, at most MAX_PRINTED_PROBLEMS, then a count of the rest:
+    a million bad rows must not print a million lines."""
+    stream = stream or sys.stdout
+    for found in problems[:MAX_PRINTED_PROBLEMS]:
+        print(found, file=stream)
+    rest = problems[MAX_PRINTED_PROBLEMS:]
+    if rest:
+        print(f"... and {counted(rest, more=True)}", file=stream)
+
+
+def counted(problems: Sequence[Problem], more: bool = False) -> str:
+    """'3 problems', '1 problem and 2 warnings', 'no problems and 1 warning'; with
+    `more`, '10 more problems', '3 more warnings'."""
+    warnings = sum(p.is_warning for p in problems)
+    errors = len(problems) - warnings
+    extra = "more " if more else ""
+    parts = [_plural(errors, f"{extra}problem")] if errors or not more else []
+    if warnings:
+        parts.append(_plural(warnings, f"{extra}warning"))
+    return " and ".join(parts)
+
+
+def _plural(count: int, noun: str) -> str:
+    if count == 0:
+        return f"no {noun}s"
+    return f"{count:,} {noun}{'s' if count != 1 else ''}"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,28 +97,29 @@ def _add_validate(commands: argparse._SubParsersAction) -> None:
     command = commands.add_parser(
         "validate", help="check data files and list every problem",
         description="Check data files. Prints one line per problem as "
-                    "FILE:LINE: column 'NAME': what is wrong (what was expected), then a count. "
-                    "Exit 1 if any problem.")
+                    "FILE:LINE: column 'NAME': what is wrong (what was expected), warnings "
+                    "as FILE:LINE: column 'NAME': warning: ..., at most "
+                    f"{MAX_PRINTED_PROBLEMS} lines and a count of the rest, then the "
+                    "count of problems and warnings. Exit 1 if any problem; warnings "
+                    "alone exit 0.")
     command.add_argument("files", nargs="+", type=Path, metavar="FILE")
     command.add_argument("--kind", choices=("published", "survey", "snapshots"),
                          help="the kind of data (default: told from the columns)")
+    command.add_argument("--sheet", metavar="NAME|NUMBER",
+                         help="the sheet of a workbook to read, by name or by number from 1 "
+                              "(default: the first)")
     command.set_defaults(run=_run_validate)
 
 
 def _run_validate(args: argparse.Namespace) -> int:
     from adoption.validate import check_files
 
-    problems = check_files(args.files, args.kind)
-    for line in problems:
-        print(line)
+    problems = check_files(args.files, args.kind, sheet=args.sheet)
+    print_problems(problems)
     files = len(args.files)
     noun = "file" if files == 1 else "files"
-    if problems:
-        count = len(problems)
-        print(f"{count} problem{'s' if count != 1 else ''} in {files} {noun}")
-        return EXIT_BAD_INPUT
-    print(f"no problems in {files} {noun}")
-    return EXIT_OK
+    print(f"{counted(problems)} in {files} {noun}")
+    return EXIT_BAD_INPUT if any(not p.is_warning for p in problems) else EXIT_OK
 
 
 def _add_compare(commands: argparse._SubParsersAction) -> None:

@@ -18,7 +18,7 @@ anything else is an error naming the corrections file's line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -52,6 +52,7 @@ def read_corrections(path: Path) -> list[Correction]:
     if not path.is_file():
         return []
     raw = read_table(path)
+    raw = replace(raw, frame=raw.frame.astype(object))
     missing = [name for name in COLUMNS if name not in raw.frame.columns]
     if missing:
         raise DataError([problem(path, "required column is missing", line=1, column=name,
@@ -77,7 +78,7 @@ def apply_corrections(raw: RawTable, corrections: list[Correction], source: Path
     if not corrections:
         return raw
     frame = raw.frame.copy()
-    keys = frame[list(KEY)].astype(str).apply(lambda s: s.str.strip())
+    keys = frame[list(KEY)].astype(object).astype(str).apply(lambda s: s.str.strip())
     problems: list[Problem] = []
     seen: dict[tuple[int, str], int] = {}
     for correction in corrections:
@@ -105,10 +106,12 @@ def apply_corrections(raw: RawTable, corrections: list[Correction], source: Path
         seen[position, correction.column] = correction.line
         if correction.column not in frame.columns:
             frame[correction.column] = None
+        # Text columns are read as Categoricals; a corrected cell may be a new value.
+        frame[correction.column] = frame[correction.column].astype(object)
         frame.loc[position, correction.column] = correction.value
     if problems:
         raise DataError(problems)
-    return RawTable(raw.path, frame, raw.lines, raw.encoding)
+    return replace(raw, frame=frame)
 
 
 def _text(value: object) -> str | None:

@@ -1,9 +1,16 @@
-"""The words people really use for sectors and yes/no answers, in English and French.
+"""The words people really use for sectors, yes/no answers and survey headers,
+in English and French.
 
 Survey files, sector maps and spreadsheets typed by hand say "NGO", "OBNL",
 "Société", "oui" or "Y". Everything downstream wants `nonprofit` / `business`
 and True / False. A label we cannot map is an error that names it; we never
-guess and never drop the row.
+guess and never drop the row. Value labels of Stata and SPSS files
+(`1 = OBNL`, `1 = oui`) are read as their text, so they go through the same
+words.
+
+Survey headers may be French (`secteur`, `année`, `poids`, `utilise_twitter`):
+`SURVEY_HEADERS` and `PLATFORM_PREFIXES` are the one table of them,
+documented in `data/synthetic/README.md`.
 """
 
 from __future__ import annotations
@@ -82,12 +89,59 @@ _MISSING = {"", "na", "nan", "n/a", "none", "null", "-", "?", "dk", "dontknow", 
 
 YES_NO_HELP = "yes/no (yes, y, true, 1, oui, vrai / no, n, false, 0, non, faux) or empty"
 
+# Survey headers other than the schema's own names, keyed by `header_key` (so
+# 'Année', 'ANNEE' and 'année ' are all `annee`) -> the schema's name.
+SURVEY_HEADERS: dict[str, str] = {
+    "id_organisation": "org_id",
+    "organisation": "org_id",
+    "identifiant": "org_id",
+    "nom_organisation": "org_name",
+    "nom_de_l_organisation": "org_name",
+    "secteur": "sector",
+    "annee": "year",
+    "poids": "weight",
+    "ponderation": "weight",
+    "taille_population": "population_size",
+    "taille_de_la_population": "population_size",
+    "serie": "series",
+    "synthetique": "synthetic",
+    # not in the schema, but read by the survey explorer: the organisation's size
+    "taille": "size_band",
+    "taille_organisation": "size_band",
+}
+# A platform column is `uses_<platform>`, or in French `utilise_<platform>`.
+PLATFORM_PREFIXES: dict[str, str] = {"uses_": "uses_", "utilise_": "uses_"}
+# Platforms named in French where the English name differs (Quebec: blogue, balado).
+PLATFORM_WORDS: dict[str, str] = {"blogue": "blog", "balado": "podcast",
+                                  "video_en_ligne": "online_video"}
+
 
 def fold(label: str) -> str:
     """Lower case, accents removed, only letters and digits kept: 'Société ' -> 'societe'."""
     decomposed = unicodedata.normalize("NFKD", str(label).strip().casefold())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return re.sub(r"[^a-z0-9]", "", plain)
+
+
+def header_key(name: object) -> str:
+    """A header as matched: lower case, no accents, other runs of punctuation and
+    spaces as one `_`: 'Année ' -> 'annee', 'ID-Organisation' -> 'id_organisation'."""
+    decomposed = unicodedata.normalize("NFKD", str(name).strip().casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "_", plain).strip("_")
+
+
+def survey_header(name: object) -> str | None:
+    """The schema's name for a French (or other known) survey header, `uses_<p>`
+    for a platform column in either language, or None."""
+    key = header_key(name)
+    if key in SURVEY_HEADERS:
+        return SURVEY_HEADERS[key]
+    for prefix, canonical in PLATFORM_PREFIXES.items():
+        if key.startswith(prefix) and len(key) > len(prefix):
+            platform = key[len(prefix):]
+            return canonical + PLATFORM_WORDS.get(platform, platform)
+    return None
 
 
 def normalise_sector(label: object) -> str | None:

@@ -21,10 +21,15 @@ Corrections beside the file (`NAME.corrections.csv`, see `adoption.corrections`)
 are applied on loading; the bundled ones are listed in `data/published/README.md`.
 French versions of the notes beside it (`NAME.fr.csv`: series, year, platform,
 note) become the `note_fr` column, for French reports.
+
+Rules that flag a figure without refusing it (warnings, printed by `adoption
+validate` as `FILE:LINE: column 'percent': warning: ...`, exit 0) go in
+`figure_warnings` (the GRIM check); the loader issues them as `problems.DataWarning`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -33,10 +38,10 @@ import pandas as pd
 from adoption.corrections import apply_corrections, corrections_path, read_corrections
 from adoption.labels import BUSINESS, HIGHER_EDUCATION, NONPROFIT
 from adoption.paths import BUNDLED_PUBLISHED
-from adoption.problems import DataError, Problem, problem
-from adoption.readers import RawTable, read_table
-from adoption.rounding import printed_decimals
-from adoption.schema import Column, parse_columns, unknown_column_typos
+from adoption.problems import Problem, errors_in, problem, raise_problems, warning
+from adoption.readers import RawTable, Sheet, read_table, sheet_note
+from adoption.rounding import impossible_percent, printed_decimals
+from adoption.schema import Column, parse_columns, rename_to_declared, unknown_column_typos
 from adoption.text.typography import typeset
 
 SECTORS = (NONPROFIT, BUSINESS, HIGHER_EDUCATION)
@@ -73,19 +78,23 @@ FIGURE_COLUMNS = ("percent", "share", "adopters")
 KEY = ("series", "year", "platform")
 
 
-def load_published(path: str | Path | None = None) -> pd.DataFrame:
+def load_published(path: str | Path | None = None, *, sheet: Sheet = None,
+                   columns: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The published figures, validated and typed (bundled file by default).
 
     Raises DataError listing every problem, each with its file, line and column.
+    sheet: a workbook's sheet, by name or number from 1 (default: the first).
+    columns: more header names, {the file's header: a column's name above}.
+    Warnings (`figure_warnings`) do not raise: they are issued as
+    `problems.DataWarning`.
     """
     source = Path(BUNDLED_PUBLISHED if path is None else path)
-    raw = read_table(source)
+    raw = read_table(source, sheet=sheet)
     fixes = corrections_path(source)
     raw = apply_corrections(raw, read_corrections(fixes), fixes,
                             {column.name for column in COLUMNS})
-    figures, problems = parse_published(raw)
-    if problems:
-        raise DataError(problems)
+    figures, problems = parse_published(raw, columns=columns)
+    raise_problems(problems)
     return _with_french_notes(figures, source.with_name(f"{source.stem}.fr.csv"))
 
 
@@ -93,7 +102,7 @@ def _with_french_notes(figures: pd.DataFrame, path: Path) -> pd.DataFrame:
     """The `note_fr` column from a translation file beside the data, if there is one."""
     if not path.is_file():
         return figures.assign(note_fr=pd.Series(pd.NA, index=figures.index, dtype="string"))
-    translations = read_table(path).frame
+    translations = read_table(path).frame.astype(object)
     key = translations[["series", "year", "platform"]].astype(str).agg("|".join, axis=1)
     notes = dict(zip(key, translations["note"].map(lambda t: typeset(str(t), "fr")),
                      strict=True))
@@ -101,17 +110,53 @@ def _with_french_notes(figures: pd.DataFrame, path: Path) -> pd.DataFrame:
     return figures.assign(note_fr=own.map(notes).astype("string"))
 
 
-def parse_published(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
-    """Typed figures and the problems found (the figures are only usable if none)."""
-    typed, problems = parse_columns(raw, COLUMNS)
-    problems += unknown_column_typos(raw, COLUMNS)
+def parse_published(raw: RawTable, *, columns: Mapping[str, str] | None = None
+                    ) -> tuple[pd.DataFrame, list[Problem]]:
+    """Typed figures and the problems found (the figures are only usable if no
+    errors; warnings may come with usable figures)."""
+    _check_mapping(columns)
+    problems = rename_to_declared(raw, COLUMNS, extra=columns)
+    typed, column_problems = parse_columns(raw, COLUMNS)
+    problems += column_problems + unknown_column_typos(raw, COLUMNS)
     problems += _figure_column_problems(raw)
     if any(p.line == 1 for p in problems):
-        return typed, problems  # header problems: row checks would only repeat them
+        # header problems: row checks would only repeat them
+        return typed, problems + sheet_note(raw)
     problems += _row_problems(raw, typed)
-    if problems:
+    if errors_in(problems):
         return typed, problems
-    return _finish(typed, _percent_decimals(raw)), problems
+    figures = _finish(typed, _percent_decimals(raw))
+    return figures, problems + figure_warnings(raw, figures)
+
+
+def figure_warnings(raw: RawTable, figures: pd.DataFrame) -> list[Problem]:
+    """Warnings about figures that pass every rule: a percentage that no whole count of
+    its n rounds to at its published precision (the GRIM test, `adoption.rounding`).
+    The figure stays as published; the statistics flag it wherever it is used."""
+    found = []
+    for position, row in enumerate(figures.itertuples(index=False)):
+        if (row.exact_count or pd.isna(row.n) or pd.isna(row.percent_decimals)
+                or pd.isna(row.percent)):
+            continue
+        impossible = impossible_percent(float(row.percent), int(row.percent_decimals),
+                                        int(row.n))
+        if impossible is not None:
+            found.append(warning(
+                raw.path, f"{row.percent:g}% cannot come from any whole number of {row.n} "
+                f"({impossible.below} of {row.n} is {100 * impossible.below_share:.1f}%, "
+                f"{impossible.above} is {100 * impossible.above_share:.1f}%)",
+                line=raw.line(position), column="percent",
+                expected="a percentage some whole count of n rounds to, or a corrected n"))
+    return found
+
+
+def _check_mapping(columns: Mapping[str, str] | None) -> None:
+    declared = [c.name for c in COLUMNS]
+    for header, name in (columns or {}).items():
+        if name not in declared:
+            raise ValueError(f"columns: {header!r} is mapped to {name!r}, which is not a "
+                             f"column of published figures (expected one of "
+                             f"{', '.join(declared)})")
 
 
 def _figure_column_problems(raw: RawTable) -> list[Problem]:
@@ -130,7 +175,7 @@ def _row_problems(raw: RawTable, typed: pd.DataFrame) -> list[Problem]:
 def _missing_figure_problems(raw: RawTable) -> list[Problem]:
     given = [c for c in FIGURE_COLUMNS if c in raw.frame.columns]
     empty = raw.frame[given].isna().all(axis=1)
-    return [problem(raw.path, "is empty", line=raw.line(position), column=given[0],
+    return [problem(raw.path, "is empty", line=raw.line(position), column=raw.source_name(given[0]),
                     expected="the figure, as percent, share, or adopters with n")
             for position in np.flatnonzero(empty.to_numpy())]
 
@@ -141,26 +186,26 @@ def _count_problems(raw: RawTable, typed: pd.DataFrame) -> list[Problem]:
     for position in np.flatnonzero((n > population).fillna(False).to_numpy()):
         problems.append(problem(
             raw.path, f"n = {n.iloc[position]} is larger than population_size = "
-            f"{population.iloc[position]}", line=raw.line(position), column="n",
+            f"{population.iloc[position]}", line=raw.line(position), column=raw.source_name("n"),
             expected="at most the population size"))
     census = typed["design"].eq("census") & n.notna() & population.notna() & (n != population)
     for position in np.flatnonzero(census.fillna(False).to_numpy()):
         problems.append(problem(
             raw.path, f"a census measures every member, but n = {n.iloc[position]} and "
             f"population_size = {population.iloc[position]}", line=raw.line(position),
-            column="n", expected="n equal to population_size, or design 'survey'"))
+            column=raw.source_name("n"), expected="n equal to population_size, or design 'survey'"))
     if "adopters" in typed:
         over = (typed["adopters"] > n).fillna(False)
         for position in np.flatnonzero(over.to_numpy()):
             problems.append(problem(
                 raw.path, f"adopters = {typed['adopters'].iloc[position]} is larger than "
-                f"n = {n.iloc[position]}", line=raw.line(position), column="adopters",
-                expected="at most n"))
+                f"n = {n.iloc[position]}", line=raw.line(position),
+                column=raw.source_name("adopters"), expected="at most n"))
     if "adopters" in typed and "percent" not in typed and "share" not in typed:
         for position in np.flatnonzero((typed["adopters"].notna() & n.isna()).to_numpy()):
             problems.append(problem(
                 raw.path, "adopters is given but n is empty", line=raw.line(position),
-                column="n", expected="n, to turn adopters into a share"))
+                column=raw.source_name("n"), expected="n, to turn adopters into a share"))
     return problems
 
 
@@ -175,7 +220,7 @@ def _duplicate_problems(raw: RawTable, typed: pd.DataFrame) -> list[Problem]:
             problems.append(problem(
                 raw.path, f"duplicate of line {first_line[values]} "
                 f"(same series, year and platform: {', '.join(map(str, values))})",
-                line=raw.line(position), column="series",
+                line=raw.line(position), column=raw.source_name("series"),
                 expected="one row per series, year and platform"))
         else:
             first_line[values] = raw.line(position)
@@ -195,7 +240,7 @@ def _series_sector_problems(raw: RawTable, typed: pd.DataFrame) -> list[Problem]
             problems.append(problem(
                 raw.path, f"series '{series}' is '{first[series][0]}' on line "
                 f"{first[series][1]} but '{sector}' here", line=raw.line(position),
-                column="sector", expected="one sector per series"))
+                column=raw.source_name("sector"), expected="one sector per series"))
     return problems
 
 

@@ -15,20 +15,37 @@ The schema (documented for users in `data/synthetic/README.md`):
 | `synthetic` | no | yes when the row is invented (the bundled synthetic survey) |
 
 Any other column is kept as a covariate (e.g. `size_band`, `region`).
+
+Headers may also be French (`id_organisation`, `secteur`, `année`, `poids`,
+`utilise_twitter`...: the table is `labels.SURVEY_HEADERS`), and a caller may
+name more with `columns=` (their header -> the schema's name, or `size_band`,
+e.g. `load_survey(path, columns={"org": "org_id"})`). Problems name a column
+as the file's header does.
+
+Warnings (the data load; see `problems`): a platform column with no answer at
+all (the platform is left out of the adoption table).
 """
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from adoption.problems import DataError, Problem, problem
+from adoption.labels import PLATFORM_PREFIXES, SURVEY_HEADERS, header_key, survey_header
+from adoption.problems import Problem, errors_in, problem, raise_problems, warning
 from adoption.published import SECTORS
-from adoption.readers import RawTable, read_table
-from adoption.schema import Column, convert_column, parse_columns, unknown_column_typos
+from adoption.readers import RawTable, Sheet, read_table, sheet_note
+from adoption.schema import (
+    Column,
+    convert_column,
+    missing_column_problems,
+    rename_to_declared,
+    unknown_column_typos,
+)
 
 PLATFORM_PREFIX = "uses_"
 # Platforms people already measure; a column close to one of these is probably a typo.
@@ -50,12 +67,18 @@ COLUMNS = [
 KEY = ("series", "org_id", "year")
 
 
-def load_survey(path: str | Path) -> pd.DataFrame:
-    """Respondent rows, validated and typed. Raises DataError listing every problem."""
-    raw = read_table(path)
-    survey, problems = parse_survey(raw)
-    if problems:
-        raise DataError(problems)
+def load_survey(path: str | Path, *, sheet: Sheet = None,
+                columns: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Respondent rows, validated and typed. Raises DataError listing every problem.
+
+    sheet: a workbook's sheet, by name or number from 1 (default: the first).
+    columns: more header names, {the file's header: the schema's name}, e.g.
+    {"org": "org_id", "uses tw": "uses_twitter"}; a header the file lacks is
+    ignored. Warnings do not raise: they are issued as `problems.DataWarning`.
+    """
+    raw = read_table(path, sheet=sheet)
+    survey, problems = parse_survey(raw, columns=columns)
+    raise_problems(problems)
     return survey
 
 
@@ -63,24 +86,52 @@ def platform_columns(columns: pd.Index | list[str]) -> list[str]:
     return [c for c in columns if str(c).startswith(PLATFORM_PREFIX)]
 
 
-def parse_survey(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
-    """Typed respondent rows and the problems found."""
-    typed, problems = parse_columns(raw, COLUMNS)
-    problems += unknown_column_typos(raw, COLUMNS)
+def canonical_columns(header: list[str], columns: Mapping[str, str] | None = None) -> set[str]:
+    """The schema's names of a header's columns, as `parse_survey` would rename them
+    (others as `header_key` gives them): to tell a survey by its header."""
+    extra = {header_key(k): v for k, v in (columns or {}).items()}
+    return {extra.get(header_key(name)) or survey_header(name) or header_key(name)
+            for name in header}
+
+
+def parse_survey(raw: RawTable, *, columns: Mapping[str, str] | None = None
+                 ) -> tuple[pd.DataFrame, list[Problem]]:
+    """Typed respondent rows and the problems found (errors and warnings)."""
+    _check_mapping(columns)
+    problems = rename_to_declared(raw, COLUMNS, other_names=survey_header, extra=columns)
+    problems += missing_column_problems(raw, COLUMNS, SURVEY_HEADERS)
+    typed = {}
+    for column in COLUMNS:
+        if column.name in raw.frame.columns:
+            typed[column.name], column_problems = convert_column(raw, column)
+            problems += column_problems
+    problems += unknown_column_typos(raw, COLUMNS, SURVEY_HEADERS)
     platforms = platform_columns(raw.frame.columns)
     problems += _platform_column_problems(raw, platforms)
     for name in platforms:
-        answers, column_problems = convert_column(
+        typed[name], column_problems = convert_column(
             raw, Column(name, "yes_no", f"whether the organisation uses {name[5:]}"))
-        typed[name] = answers
         problems += column_problems
-    if any(p.line == 1 for p in problems):
-        return typed, problems
+    typed = pd.DataFrame(typed, index=raw.frame.index)
+    if any(p.line == 1 for p in errors_in(problems)):
+        return typed, problems + sheet_note(raw)
     covariates = [c for c in raw.frame.columns if c not in typed.columns]
     survey = _finish(raw, typed, covariates)
     problems += _weight_problems(raw, survey) + _duplicate_problems(raw, survey)
-    problems += _population_problems(raw, survey)
+    problems += _population_problems(raw, survey) + _empty_platform_warnings(raw, survey)
     return survey, problems
+
+
+def _check_mapping(columns: Mapping[str, str] | None) -> None:
+    """A caller's header mapping must name the schema's columns (or `size_band`, the
+    covariate the survey explorer reads)."""
+    declared = [c.name for c in COLUMNS] + ["size_band"]
+    for header, name in (columns or {}).items():
+        if name not in declared and not (name.startswith(PLATFORM_PREFIX)
+                                         and len(name) > len(PLATFORM_PREFIX)):
+            raise ValueError(f"columns: {header!r} is mapped to {name!r}, which is not a "
+                             f"survey column (expected one of {', '.join(declared)}, or "
+                             "uses_<platform>)")
 
 
 def _platform_column_problems(raw: RawTable, platforms: list[str]) -> list[Problem]:
@@ -89,20 +140,31 @@ def _platform_column_problems(raw: RawTable, platforms: list[str]) -> list[Probl
         problems.append(problem(
             raw.path, "no platform columns", line=1,
             expected="one yes/no column per platform named uses_<platform>, "
-                     "e.g. uses_twitter, uses_blog"))
-    known = [PLATFORM_PREFIX + p for p in KNOWN_PLATFORMS]
+                     "e.g. uses_twitter, uses_blog (in French utilise_<platform>)"))
+    known = [prefix + p for prefix in PLATFORM_PREFIXES for p in KNOWN_PLATFORMS]
+    present = {raw.source_name(c) for c in raw.frame.columns}
     for name in raw.frame.columns:
-        if name in known:
+        header = raw.source_name(name)
+        if header_key(header) in known:
             continue
-        typo = difflib.get_close_matches(name, known, n=1, cutoff=0.85)
-        if typo and typo[0] not in raw.frame.columns:
+        typo = difflib.get_close_matches(header_key(header), known, n=1, cutoff=0.85)
+        if typo and typo[0] not in present and survey_header(typo[0]) not in raw.frame:
             problems.append(problem(raw.path, f"unknown column, probably a typo of '{typo[0]}'",
-                                    line=1, column=name, expected=f"'{typo[0]}'"))
+                                    line=1, column=header, expected=f"'{typo[0]}'"))
     return problems
 
 
+def _empty_platform_warnings(raw: RawTable, survey: pd.DataFrame) -> list[Problem]:
+    """A platform column with no answer: not wrong, but the platform is left out."""
+    return [warning(raw.path, "has no answers in any row", line=1,
+                    column=raw.source_name(name),
+                    expected="yes or no on some rows; this platform is left out of the "
+                             "adoption table")
+            for name in platform_columns(survey.columns) if survey[name].isna().all()]
+
+
 def _finish(raw: RawTable, typed: pd.DataFrame, covariates: list[str]) -> pd.DataFrame:
-    survey = typed.copy()
+    survey = typed  # ours alone: no copy, which for a large survey is its size again
     if "series" not in survey:
         survey["series"] = pd.NA
     survey["series"] = survey["series"].fillna(raw.path.stem).astype("string")
@@ -115,8 +177,10 @@ def _finish(raw: RawTable, typed: pd.DataFrame, covariates: list[str]) -> pd.Dat
     survey["population_size"] = survey["population_size"].astype("Int64")
     survey["year"] = survey["year"].astype("Int64")
     survey["sector"] = pd.Categorical(survey["sector"], categories=SECTORS)
-    for name in covariates:
-        survey[name] = raw.frame[name]
+    for name in covariates:  # text from a CSV stays text, as typed
+        cells = raw.frame[name]
+        survey[name] = cells.astype("str") if isinstance(cells.dtype, pd.CategoricalDtype) \
+            else cells
     survey["line"] = raw.lines
     return survey
 
@@ -124,37 +188,42 @@ def _finish(raw: RawTable, typed: pd.DataFrame, covariates: list[str]) -> pd.Dat
 def _weight_problems(raw: RawTable, survey: pd.DataFrame) -> list[Problem]:
     """Weights must be positive, and given for every row or for none."""
     zero = (survey["weight"] == 0).to_numpy()
-    problems = [problem(raw.path, "weight is 0", line=raw.line(position), column="weight",
+    column = raw.source_name("weight")
+    problems = [problem(raw.path, "weight is 0", line=raw.line(position), column=column,
                         expected="a weight greater than 0 (leave the row out instead)")
                 for position in np.flatnonzero(zero)]
     empty = raw.frame["weight"].isna() if "weight" in raw.frame else None
     if empty is not None and not empty.all():
         problems += [problem(raw.path, "is empty while other rows have weights",
-                             line=raw.line(position), column="weight",
+                             line=raw.line(position), column=column,
                              expected="a weight on every row, or no weight column")
                      for position in np.flatnonzero(empty.to_numpy())]
     return problems
 
 
 def _duplicate_problems(raw: RawTable, survey: pd.DataFrame) -> list[Problem]:
-    key = survey[list(KEY)].dropna()
-    repeated = key[key.duplicated(keep=False)]
-    problems = []
-    for _, group in repeated.groupby(list(KEY), sort=False):
-        first = raw.line(group.index[0])
-        for position in group.index[1:]:
-            _series, org_id, year = group.loc[position]
-            problems.append(problem(
-                raw.path, f"duplicate of line {first} (organisation '{org_id}' answers twice "
-                f"in {year})", line=raw.line(position), column="org_id",
-                expected="one row per organisation per wave"))
-    return problems
+    key = survey[list(KEY)]
+    group = key.groupby(list(KEY), sort=False, dropna=True).ngroup().to_numpy()
+    repeats = np.flatnonzero(key.duplicated(keep="first").to_numpy() & (group >= 0))
+    if not len(repeats):
+        return []
+    _, first_of_group = np.unique(group, return_index=True)  # groups numbered from 0
+    offset = 1 if (group < 0).any() else 0  # np.unique counts -1 (a missing key) first
+    lines = np.asarray(raw.lines)
+    firsts = lines[first_of_group[group[repeats] + offset]]
+    file, column = str(raw.path), raw.source_name("org_id")
+    return [Problem(file, line, column, f"duplicate of line {first} (organisation '{org_id}' "
+                    f"answers twice in {year})", "one row per organisation per wave")
+            for first, org_id, year, line in zip(
+                firsts.tolist(), key["org_id"].iloc[repeats].tolist(),
+                key["year"].iloc[repeats].tolist(), lines[repeats].tolist(), strict=True)]
 
 
 def _population_problems(raw: RawTable, survey: pd.DataFrame) -> list[Problem]:
     """population_size must be one number per sector and wave, at least the respondents."""
     problems = []
-    rows = survey.dropna(subset=["sector", "year"])
+    rows = survey[["series", "sector", "year", "population_size"]].dropna(
+        subset=["sector", "year"])
     for (_series, sector, year), group in rows.groupby(["series", "sector", "year"],
                                                       observed=True):
         sizes = group["population_size"].dropna().unique()
@@ -162,11 +231,11 @@ def _population_problems(raw: RawTable, survey: pd.DataFrame) -> list[Problem]:
         if len(sizes) > 1:
             problems.append(problem(
                 raw.path, f"{len(sizes)} different population sizes for {sector} in {year}",
-                line=where, column="population_size",
+                line=where, column=raw.source_name("population_size"),
                 expected="one population size per sector and wave"))
         elif len(sizes) == 1 and len(group) > sizes[0]:
             problems.append(problem(
                 raw.path, f"{len(group)} {sector} respondents in {year} but population_size "
-                f"is {sizes[0]}", line=where, column="population_size",
+                f"is {sizes[0]}", line=where, column=raw.source_name("population_size"),
                 expected="at least as many organisations as respondents"))
     return problems

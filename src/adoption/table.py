@@ -28,6 +28,7 @@ the columns that say so.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -47,17 +48,19 @@ SYNTHETIC_NOTE_FR = ("SYNTHÉTIQUE\u202f: données d’illustration tirées par 
                      "pas de vrais organismes")
 
 
-def load_table(path: str | Path | None = None) -> pd.DataFrame:
+def load_table(path: str | Path | None = None, *, sheet: str | int | None = None,
+               columns: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The adoption table from a file: published figures (the bundled ones by default)
-    or respondent-level survey data, told apart by their columns."""
-    from adoption.validate import detect_kind, load_kind  # validate imports this module
+    or respondent-level survey data, told apart by their columns. `sheet` (a
+    workbook's, by name or number from 1) and `columns` (more header names) are
+    passed to the loader."""
+    from adoption.validate import load_data  # validate imports this module
 
     if path is None:
         from adoption.published import load_published
 
-        return from_published(load_published())
-    kind = detect_kind(path)
-    data = load_kind(path, kind)
+        return from_published(load_published(sheet=sheet, columns=columns))
+    kind, data = load_data(path, sheet=sheet, columns=columns)
     if kind == "survey":
         return from_survey(data)
     if kind == "published":

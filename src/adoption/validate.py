@@ -3,76 +3,143 @@
 Three kinds of input, told apart by their columns (or `--kind`):
 
 - published: aggregated figures (`series`, `year`, `platform`, `percent`, ...)
-- survey: one row per organisation and wave (`org_id`, `sector`, `year`, `uses_*`)
+- survey: one row per organisation and wave (`org_id`, `sector`, `year`, `uses_*`;
+  French headers too: `id_organisation`, `secteur`, `annee`, `utilise_*`)
 - snapshots: account counters (the snapshot table, or archived API output as JSON)
+
+Each file is read once: a pipe (`adoption validate <(cat wave3.csv)`) cannot
+be read twice, so it is first copied to a temporary file, and the problems
+still name the pipe. The problems found include warnings (`Problem.is_warning`):
+a file with warnings only is good.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 
-from adoption.problems import DataError, Problem, fail
-from adoption.readers import CSV_SUFFIXES, read_table
-from adoption.schema import header_key
+from adoption.labels import header_key
+from adoption.problems import DataError, Problem, collected_warnings, problem, raise_problems
+from adoption.readers import CSV_SUFFIXES, Sheet, read_columns, workbook_note
 
 KINDS = ("published", "survey", "snapshots")
 _SNAPSHOT_COLUMNS = {"account_id", "followers", "snapshot_at", "posts"}
 
 
-def check_files(paths: Iterable[str | Path], kind: str | None = None) -> list[Problem]:
-    """Every problem in every file (an empty list when all are good)."""
+def check_files(paths: Iterable[str | Path], kind: str | None = None, *,
+                sheet: Sheet = None) -> list[Problem]:
+    """Every problem in every file, warnings included (an empty list when all are
+    good). `sheet` chooses the sheet of every workbook, by name or number from 1."""
     problems: list[Problem] = []
     for path in paths:
-        problems += check_file(path, kind)
+        problems += check_file(path, kind, sheet=sheet)
     return problems
 
 
-def check_file(path: str | Path, kind: str | None = None) -> list[Problem]:
+def check_file(path: str | Path, kind: str | None = None, *, sheet: Sheet = None
+               ) -> list[Problem]:
+    """The problems of one file, warnings included."""
     try:
-        load_kind(path, kind or detect_kind(path))
+        with collected_warnings() as warned:
+            load_data(path, kind, sheet=sheet)
     except DataError as error:
         return error.problems
-    return []
+    return warned
 
 
-def detect_kind(path: str | Path) -> str:
-    """published, survey or snapshots, from the file's content."""
+def load_data(path: str | Path, kind: str | None = None, *, sheet: Sheet = None,
+              columns: Mapping[str, str] | None = None) -> tuple[str, pd.DataFrame]:
+    """The kind of a file and its data, validated, reading the file once (raises
+    DataError). `columns`: more header names, as `load_survey` takes them."""
+    with _read_once(Path(path)) as readable:
+        if readable == Path(path):
+            return _load(readable, kind, sheet, columns)
+        try:
+            with collected_warnings() as warned:
+                loaded = _load(readable, kind, sheet, columns)
+        except DataError as error:
+            raise DataError(_named(error.problems, readable, path)) from None
+        raise_problems(_named(warned, readable, path))  # warnings only: issued again
+        return loaded
+
+
+def _load(path: Path, kind: str | None, sheet: Sheet, columns: Mapping[str, str] | None
+          ) -> tuple[str, pd.DataFrame]:
+    kind = kind or detect_kind(path, sheet=sheet, columns=columns)
+    return kind, load_kind(path, kind, sheet=sheet, columns=columns)
+
+
+def detect_kind(path: str | Path, *, sheet: Sheet = None,
+                columns: Mapping[str, str] | None = None) -> str:
+    """published, survey or snapshots, from the file's header."""
+    from adoption.survey import canonical_columns
+
     path = Path(path)
     if _looks_like_json(path):
         return "snapshots"
-    columns = {header_key(c) for c in read_table(path).frame.columns}
-    if {"account_id", "snapshot_at"} <= columns:  # snapshot tables may carry org_id too
+    header = read_columns(path, sheet=sheet)
+    names = {header_key(c) for c in header}
+    survey_names = canonical_columns(header, columns)
+    if {"account_id", "snapshot_at"} <= names:  # snapshot tables may carry org_id too
         return "snapshots"
-    if "org_id" in columns or any(c.startswith("uses_") for c in columns):
+    if "org_id" in survey_names or any(c.startswith("uses_") for c in survey_names):
         return "survey"
-    if "percent" in columns or {"series", "platform"} <= columns:
+    if "percent" in names or {"series", "platform"} <= names:
         return "published"
-    if len(columns & _SNAPSHOT_COLUMNS) >= 2:
+    if len(names & _SNAPSHOT_COLUMNS) >= 2:
         return "snapshots"
-    raise fail(path, "cannot tell what kind of data this is", line=1,
-               expected="published figures (series, year, platform, percent, ...), survey "
-                        "answers (org_id, sector, year, uses_<platform>) or account "
-                        "snapshots (account_id, snapshot_at, followers, ...); or give --kind")
+    unknown = problem(path, "cannot tell what kind of data this is", line=1,
+                      expected="published figures (series, year, platform, percent, ...), "
+                               "survey answers (org_id, sector, year, uses_<platform>) or "
+                               "account snapshots (account_id, snapshot_at, followers, ...); "
+                               "or give --kind")
+    raise DataError([unknown, *workbook_note(path, sheet)])
 
 
-def load_kind(path: str | Path, kind: str) -> pd.DataFrame:
+def load_kind(path: str | Path, kind: str, *, sheet: Sheet = None,
+              columns: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Load a file as the given kind, validated (raises DataError)."""
     if kind == "published":
         from adoption.published import load_published
 
-        return load_published(path)
+        return load_published(path, sheet=sheet, columns=columns)
     if kind == "survey":
         from adoption.survey import load_survey
 
-        return load_survey(path)
+        return load_survey(path, sheet=sheet, columns=columns)
     if kind == "snapshots":
         from adoption.snapshots import load_snapshots
 
+        if sheet is not None or columns:
+            raise ValueError(f"{path}: account snapshots take no sheet or column names "
+                             "(save the sheet as CSV)")
         return load_snapshots([path])
     raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+
+
+@contextmanager
+def _read_once(path: Path) -> Iterator[Path]:
+    """The path itself, or for a pipe or other stream, a temporary copy of it."""
+    if path.is_file() or not path.exists():
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="adoption-") as folder:
+        copy = Path(folder) / path.name  # the same name: a survey's series is its stem
+        with path.open("rb") as source, copy.open("wb") as target:
+            shutil.copyfileobj(source, target)
+        yield copy
+
+
+def _named(problems: list[Problem], copy: Path, original: str | Path) -> list[Problem]:
+    """Problems found in a temporary copy, naming the original again."""
+    return [dataclasses.replace(p, file=str(original)) if p.file == str(copy) else p
+            for p in problems]
 
 
 def _looks_like_json(path: Path) -> bool:
