@@ -159,6 +159,7 @@ def kernel_environment() -> dict[str, str]:
     environment.update({name: "1" for name in THREAD_VARIABLES})
     # ipykernel's debugger otherwise warns on every kernel start about frozen modules.
     environment.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
     return environment
 
 
@@ -205,10 +206,16 @@ def _source_cell_number(job: Job, executed_index: int | None) -> int | None:
 
 def _drop_run_metadata(notebook, job: Job) -> None:
     """Timings, machine paths and random ids change on every run; a report's files
-    must not."""
+    must not. Warnings a cell printed (a DataWarning about a figure, a library's notice)
+    name files by their path on this machine: they are for the terminal, and the page
+    states its caveats in words."""
     notebook.metadata.pop("papermill", None)
     notebook.metadata["adoption"] = {"report": job.name, "parameters": job.parameters}
     for cell in notebook.cells:
+        if cell.get("outputs"):
+            cell.outputs = [output for output in cell.outputs
+                            if not (output.get("output_type") == "stream"
+                                    and output.get("name") == "stderr")]
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         if "injected-parameters" in cell.metadata.get("tags", []):
