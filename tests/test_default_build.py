@@ -119,7 +119,8 @@ def test_synthetic_charts_say_so(built, manifest):
     assert synthetic, "the survey explorer draws synthetic charts"
     for chart in synthetic:
         assert "synthetic" in chart["name"]
-        assert "SYNTHETIC" in (built / "charts" / chart["files"]["svg"]).read_text()
+        mark = "SYNTHETIC" if chart["lang"] == "en" else "SYNTHÉTIQUES"
+        assert mark in (built / "charts" / chart["files"]["svg"]).read_text()
 
 
 def test_a_second_build_does_nothing(built):

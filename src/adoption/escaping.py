@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 WEB_SCHEMES = ("http", "https")
 # OWASP, "CSV Injection": cells starting with these are formulas to a spreadsheet.
@@ -37,8 +39,15 @@ def web_url(text: object) -> str | None:
     "vbscript:", "data:" are refused). The address is returned trimmed, otherwise
     as written.
     """
-    if text is None or (not isinstance(text, str) and pd.isna(text)):
+    if text is None:
         return None
+    if not isinstance(text, str):
+        # Only cells that are not text (NaN, pd.NA) need pandas; the build's main
+        # process, which reads chart manifests, never loads it.
+        import pandas as pd
+
+        if pd.isna(text):
+            return None
     address = "".join(char for char in str(text) if char.isprintable()).strip()
     try:
         parts = urlsplit(address)
@@ -69,6 +78,8 @@ def spreadsheet_text(value: object) -> object:
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of `frame` whose text cells are `spreadsheet_text`; numeric columns untouched."""
+    import pandas as pd
+
     safe = frame.copy()
     for column in safe.columns:
         values = safe[column]
