@@ -32,7 +32,14 @@ def check_files(paths: Iterable[str | Path], kind: str | None = None) -> list[Pr
 
 def check_file(path: str | Path, kind: str | None = None) -> list[Problem]:
     try:
-        load_kind(path, kind or detect_kind(path))
+        kind = kind or detect_kind(path)
+        if kind == "snapshots":  # streamed, in bounded memory, whatever the file's size
+            from adoption.snapshots.cli import warnings_shown
+            from adoption.snapshots.importer import check_files
+
+            with warnings_shown():
+                return check_files([path])
+        load_kind(path, kind)
     except DataError as error:
         return error.problems
     return []

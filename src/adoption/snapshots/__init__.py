@@ -18,6 +18,7 @@ account-activity report shows. The codebook is `README.md` in this folder.
     stream     one file -> batches of checked rows, in bounded memory
     dataset    large archives: a partitioned Parquet dataset (layout, manifest, parts)
     importer   files -> the dataset, streamed, all or nothing: `import_snapshots`
+    export     files -> one table file, streamed by way of a private dataset: `import_to_file`
     repeats    a snapshot read twice in a dataset: kept once, or a conflict
     engines    the metrics computed by pandas, DuckDB or Dask, with equal results
     summary    metrics and sector summaries of an archive of any size: `summarise`
@@ -42,6 +43,7 @@ _HOMES = {
     "missing_from_last_snapshot": "creation",
     "survivorship_note": "creation",
     "SnapshotDataset": "dataset",
+    "import_to_file": "export",
     "ImportReport": "importer",
     "import_snapshots": "importer",
     "load_snapshots": "load",
@@ -76,6 +78,7 @@ __all__ = [
     "compare_activity",
     "comparison_from_years",
     "import_snapshots",
+    "import_to_file",
     "load_snapshots",
     "missing_from_last_snapshot",
     "read_sector_map",

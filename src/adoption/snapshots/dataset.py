@@ -25,6 +25,7 @@ below, `load_snapshots(DIR)` for a dataset that fits in memory, and
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -48,6 +49,7 @@ FORMAT_VERSION = 1
 MAX_OPEN_PARTS = 32  # part files open for writing at once, during one import
 
 
+@functools.cache
 def arrow_schema():
     """The Parquet schema of every part: the snapshot table's columns and dtypes."""
     import pyarrow as pa

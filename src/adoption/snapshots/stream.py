@@ -13,14 +13,19 @@ tables; convert a large one to Parquet).
 
 Problems are collected, not raised, so that one run lists every problem of
 every file, as `load_snapshots` does; the caller writes nothing once any is
-found. `BatchCounter` records the largest batch held, so a test can check the
-memory bound rather than trust it.
+found. A file with a million bad rows must not print a million lines (nor hold
+a million problems): `ProblemLog` keeps the first `MAX_PROBLEMS_SHOWN` of a
+file and counts the rest. `BatchCounter` records the largest batch held, so a
+test can check the memory bound rather than trust it.
+
+A file that holds only empty pages (an API's answer with no account in it) is
+no error: it gives no row and a note (a `SnapshotWarning`).
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +37,53 @@ from adoption.snapshots.formats import SHAPES_HELP, ImportOptions, find_accounts
 from adoption.snapshots.jsonfile import PARQUET_MAGIC, ArchiveFile, looks_like_json
 from adoption.snapshots.table import SnapshotWarning, check_values, conform, read_layout
 
+SNAPSHOT_AT_HELP = "--snapshot-at TIME: when the data were retrieved, e.g. 2023-09-20T14:00Z"
 DEFAULT_BATCH_ROWS = 50_000  # about 60 MB of rows being parsed, whatever the file size
+MAX_PROBLEMS_SHOWN = 100  # per file; the others are counted
+
+
+class ProblemLog:
+    """The problems of one file: the first `shown` kept, the others only counted."""
+
+    def __init__(self, path: Path, shown: int = MAX_PROBLEMS_SHOWN):
+        self.path = path
+        self.shown = shown
+        self.kept: list[Problem] = []
+        self.count = 0
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def add(self, problems: Iterable[Problem]) -> None:
+        for found in problems:
+            self.count += 1
+            if len(self.kept) < self.shown:
+                self.kept.append(found)
+
+    def merge(self, other: ProblemLog) -> None:
+        """Another log's problems, those it kept and those it only counted."""
+        self.add(other.kept)
+        self.count += other.count - len(other.kept)
+
+    def problems(self) -> list[Problem]:
+        """The problems kept, and one saying how many more there are, if any."""
+        if self.count <= len(self.kept):
+            return list(self.kept)
+        return [*self.kept, problem(self.path, f"{self.count} problems in this file; only the "
+                                               f"first {len(self.kept)} are shown",
+                                    expected="a file without these problems: fix the ones "
+                                             "shown and run again")]
+
+
+def capped(problems: list[Problem], shown: int = MAX_PROBLEMS_SHOWN) -> list[Problem]:
+    """At most `shown` problems per file, and for each file with more, how many."""
+    logs: dict[str, ProblemLog] = {}
+    for found in problems:
+        logs.setdefault(found.file, ProblemLog(Path(found.file), shown)).add([found])
+    return [kept for log in logs.values() for kept in log.problems()]
 
 
 @dataclass
@@ -58,9 +109,12 @@ class FileStream:
     now: pd.Timestamp
     batch_rows: int = DEFAULT_BATCH_ROWS
     skip_bad_lines: bool = False
-    problems: list[Problem] = field(default_factory=list)
     counter: BatchCounter = field(default_factory=BatchCounter)
     on_progress: Callable[[int], None] | None = None  # bytes of the file read so far
+    problems: ProblemLog = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.problems = ProblemLog(self.path)
 
     def batches(self) -> Iterator[pd.DataFrame]:
         """The file's rows, in batches of at most `batch_rows`, conformed and checked.
@@ -70,7 +124,7 @@ class FileStream:
         problem is found, but must not be written once there is one.
         """
         try:
-            with ArchiveFile(self.path) as archive:
+            with ArchiveFile(self.path, self.options.max_document_bytes) as archive:
                 head = archive.head()
                 if head.startswith(PARQUET_MAGIC) and not archive.compressed:
                     yield from self._parquet_batches()
@@ -79,28 +133,33 @@ class FileStream:
                 else:
                     yield from self._table_batches()
         except DataError as error:
-            self.problems += error.problems
+            self.problems.add(error.problems)
 
     def _finish(self, rows: pd.DataFrame) -> pd.DataFrame:
         """Rows in the table's columns, checked; counted for the memory bound."""
         self.counter.count(len(rows))
         table = conform(rows.reset_index(drop=True))
-        self.problems += check_values(table, self.now)
+        self.problems.add(check_values(table, self.now))
         return table
 
     def _json_batches(self, archive: ArchiveFile) -> Iterator[pd.DataFrame]:
-        skipped: list[Problem] = []
+        skipped = ProblemLog(self.path)
         rows: list[dict] = []
-        accounts = 0
+        accounts = documents = empty_pages = 0
         lacks_time = False
-        for document in archive.documents(skip_bad_lines=self.skip_bad_lines,
-                                          skipped=skipped):
-            found, shape_problems = find_accounts(document, self.path)
-            self.problems += shape_problems
-            for account in found:
+        for document in archive.documents(lambda bad: skipped.add([bad])):
+            held = find_accounts(document, self.path)
+            documents += 1
+            empty_pages += held.empty
+            self.problems.add(held.problems)
+            for account in held.found:
                 row, row_problems = to_row(account, self.path, self.options)
-                self.problems += row_problems
-                lacks_time = lacks_time or row["snapshot_at"] is None
+                self.problems.add(row_problems)
+                if row["snapshot_at"] is None and not lacks_time:
+                    lacks_time = True  # said once for the file, before any row is handed on
+                    self.problems.add([problem(
+                        self.path, "does not say when the data were retrieved",
+                        expected=SNAPSHOT_AT_HELP)])
                 rows.append(row)
                 accounts += 1
                 if len(rows) >= self.batch_rows:
@@ -110,23 +169,33 @@ class FileStream:
         if rows:
             yield self._finish(pd.DataFrame(rows))
         self._progress(archive)
-        self._report_skipped(skipped)
+        self._report_skipped(skipped, documents)
         if not accounts and not self.problems:
-            self.problems.append(problem(self.path, "holds no account objects",
-                                         expected="account data: " + SHAPES_HELP))
-        if lacks_time:
-            from adoption.snapshots.load import SNAPSHOT_AT_HELP
+            self._no_accounts(documents, empty_pages)
 
-            self.problems.append(problem(self.path, "does not say when the data were retrieved",
-                                         expected=SNAPSHOT_AT_HELP))
-
-    def _report_skipped(self, skipped: list[Problem]) -> None:
-        """Bad lines: warnings when the user chose to skip them, problems otherwise."""
-        if not self.skip_bad_lines:
-            self.problems += skipped
+    def _no_accounts(self, documents: int, empty_pages: int) -> None:
+        """Only empty pages: a note, zero rows. No account object at all: a problem."""
+        if documents and empty_pages == documents:
+            pages = "an empty page" if documents == 1 else f"{documents} empty pages"
+            warnings.warn(SnapshotWarning(problem(
+                self.path, f"holds {pages} (an API answer with no account in it): imported "
+                           "as zero accounts")), stacklevel=3)
             return
-        for bad_line in skipped:
-            warnings.warn(SnapshotWarning(bad_line), stacklevel=2)
+        self.problems.add([problem(self.path, "holds no account objects",
+                                   expected="account data: " + SHAPES_HELP)])
+
+    def _report_skipped(self, skipped: ProblemLog, documents: int) -> None:
+        """Bad lines: warnings when the user chose to skip them, problems otherwise."""
+        if not skipped:
+            return
+        if not self.skip_bad_lines:
+            self.problems.merge(skipped)
+            self.problems.add([problem(
+                self.path, f"{skipped.count} bad line(s); --skip-bad-lines keeps the "
+                           f"{documents} good one(s) and reports the rest")])
+            return
+        for bad_line in skipped.problems():
+            warnings.warn(SnapshotWarning(bad_line), stacklevel=3)
 
     def _parquet_batches(self) -> Iterator[pd.DataFrame]:
         import pyarrow.parquet as pq
@@ -142,7 +211,10 @@ class FileStream:
                                      expected="at least one snapshot row")])
         first_line = 2  # Parquet rows are numbered as a spreadsheet would, header = row 1
         for batch in parquet.iter_batches(batch_size=self.batch_rows):
-            frame = batch.to_pandas().reset_index(drop=True).astype(object)
+            # Integers stay Python integers, exact, where a column has missing values
+            # (the default would make them floats: ids beyond 2**53 would change).
+            frame = batch.to_pandas(integer_object_nulls=True).reset_index(drop=True)
+            frame = frame.astype(object)
             frame = frame.where(frame.notna(), None)
             lines = list(range(first_line, first_line + len(frame)))
             first_line += len(frame)
@@ -159,7 +231,7 @@ class FileStream:
 
     def _layout_rows(self, raw: RawTable) -> pd.DataFrame:
         rows, layout_problems = read_layout(raw, self.options.snapshot_at)
-        self.problems += layout_problems
+        self.problems.add(layout_problems)
         return self._finish(rows)
 
     def _progress(self, archive: ArchiveFile) -> None:
