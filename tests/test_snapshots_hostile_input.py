@@ -515,3 +515,15 @@ def test_a_failed_import_to_one_file_leaves_nothing(run, tmp_path):
     assert "followers is 12 here but 10" in err
     assert out.read_bytes() == before
     assert leftovers(tmp_path) == []
+
+
+def test_bad_rows_of_a_table_file_are_counted_exactly(tmp_path):
+    """A Parquet table's column checks list a few problems and count the others, batch
+    by batch: the file's count adds them up."""
+    table = tmp_path / "t.parquet"
+    pd.DataFrame({"platform": "twitter", "account_id": [str(n) for n in range(1, 301)],
+                  "snapshot_at": "2021-10-23T19:36:18Z", "followers": -1}).to_parquet(table)
+    with pytest.raises(DataError) as error:
+        import_snapshots([table], tmp_path / "ds", batch_rows=100, now=NOW)
+    assert f"{table}: 300 problems in this file; only the first " in str(error.value)
+    assert len(error.value.problems) <= 101

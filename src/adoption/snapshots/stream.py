@@ -24,6 +24,7 @@ no error: it gives no row and a note (a `SnapshotWarning`).
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -59,7 +60,7 @@ class ProblemLog:
 
     def add(self, problems: Iterable[Problem]) -> None:
         for found in problems:
-            self.count += 1
+            self.count += _stands_for(found)
             if len(self.kept) < self.shown:
                 self.kept.append(found)
 
@@ -76,6 +77,13 @@ class ProblemLog:
                                                f"first {len(self.kept)} are shown",
                                     expected="a file without these problems: fix the ones "
                                              "shown and run again")]
+
+
+def _stands_for(found: Problem) -> int:
+    """How many problems one line stands for: a table file's column checks list a few
+    and then say 'N more problems like these' (`adoption.schema`)."""
+    more = re.match(r"(\d+) more problems", found.message)
+    return int(more.group(1)) if more else 1
 
 
 def capped(problems: list[Problem], shown: int = MAX_PROBLEMS_SHOWN) -> list[Problem]:
