@@ -114,6 +114,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                               "(decompressed; default 64)")
     command.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                          help="a progress bar on stderr (default: on a terminal only)")
+    command.add_argument("--jobs", type=positive_int, default=None, metavar="N",
+                         help="processes reading files at once (default: the number of "
+                              "cores, for an archive of more than 16 MB)")
     command.set_defaults(run=run_import, func=run_import)
     _register_summary(commands)
 
@@ -211,7 +214,7 @@ def _import_options(args: argparse.Namespace) -> dict:
             "skip_bad_lines": args.skip_bad_lines, "server": args.server,
             "batch_rows": args.batch_rows or DEFAULT_BATCH_ROWS,
             "max_document_mb": args.max_document_mb or DEFAULT_MAX_DOCUMENT_MB,
-            "progress": args.progress}
+            "progress": args.progress, "workers": args.jobs}
 
 
 def _dataset_target(args: argparse.Namespace) -> Path | None:

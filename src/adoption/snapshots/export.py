@@ -75,6 +75,8 @@ def import_to_file(
     batch_rows: int = DEFAULT_BATCH_ROWS,
     max_document_mb: float = DEFAULT_MAX_DOCUMENT_MB,
     progress: bool | None = False,
+    workers: int | None = None,
+    fast: bool = True,
 ) -> WrittenTable:
     """Write the snapshot table of `files` to `out` (Parquet, or CSV for a .csv name).
 
@@ -97,7 +99,7 @@ def import_to_file(
         report = import_snapshots(
             files, work / "dataset", snapshot_at=snapshot_at, sector_map=sector_map,
             skip_bad_lines=skip_bad_lines, server=server, now=now, batch_rows=batch_rows,
-            max_document_mb=max_document_mb, progress=progress)
+            max_document_mb=max_document_mb, progress=progress, workers=workers, fast=fast)
         parts = SnapshotDataset(work / "dataset").part_paths()
         with _connection(work) as con:
             _define_table(con, parts, report.assignment)

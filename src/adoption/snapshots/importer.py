@@ -47,16 +47,12 @@ from pathlib import Path
 import pandas as pd
 
 from adoption.problems import DataError, Problem, fail, problem
-from adoption.snapshots.dataset import (
-    Manifest,
-    PartitionWriter,
-    SnapshotDataset,
-    StagedPart,
-)
+from adoption.snapshots.dataset import Manifest, SnapshotDataset, StagedPart
 from adoption.snapshots.formats import ImportOptions
 from adoption.snapshots.jsonfile import DEFAULT_MAX_DOCUMENT_MB, check_limit
+from adoption.snapshots.parallel import ReadSettings, read_files
 from adoption.snapshots.repeats import IMPORT_MEMORY_LIMIT, settle_repeats
-from adoption.snapshots.stream import DEFAULT_BATCH_ROWS, BatchCounter, FileStream
+from adoption.snapshots.stream import DEFAULT_BATCH_ROWS, BatchCounter
 from adoption.snapshots.table import SnapshotWarning, write_atomically
 
 LOCK_NAME = ".import.lock"
@@ -129,6 +125,8 @@ def import_snapshots(
     batch_rows: int = DEFAULT_BATCH_ROWS,
     max_document_mb: float = DEFAULT_MAX_DOCUMENT_MB,
     progress: bool | None = False,
+    workers: int | None = None,
+    fast: bool = True,
 ) -> ImportReport:
     """Stream archived files into the dataset at `dataset` (created if absent).
 
@@ -136,8 +134,11 @@ def import_snapshots(
     account of the dataset and stored in it (the latest given is the one the
     summaries use). `max_document_mb`: the longest JSONL line, or JSON file read
     whole, accepted (decompressed). `progress`: a progress bar on stderr (None:
-    only on a terminal). Raises DataError, listing the problems, with the
-    dataset left exactly as it was.
+    only on a terminal). `workers`: processes reading files at once (None:
+    every core for a large import, `parallel.read_files`). `fast=False` reads
+    every line the exact way, without `fastpath` (the same answer, slower).
+    Raises DataError, listing the problems, with the dataset left exactly as
+    it was.
     """
     from adoption.snapshots.load import parse_time
     from adoption.snapshots.sectors import read_sector_map
@@ -158,9 +159,10 @@ def import_snapshots(
         if not todo and new_map is None:
             return report
         staging = root / f"{STAGING_PREFIX}{_import_id()}"
+        settings = ReadSettings(staging, staging.name.removeprefix(STAGING_PREFIX), options,
+                                present, batch_rows, skip_bad_lines, fast)
         try:
-            _stream_files(todo, staging, report, options, present, batch_rows,
-                          skip_bad_lines, progress)
+            _stream_files(todo, staging, report, settings, progress, workers)
             settle_repeats(root, manifest, staging, report)
             report.assignment = _check_sectors(root, manifest, staging, report, new_map)
             _commit(root, manifest, staging, report, new_map, sector_map, options,
@@ -288,29 +290,27 @@ def _with_dataset_parts(files: Iterable[str | Path]) -> Iterator[Path]:
 
 
 def _stream_files(todo: list[ImportedFile], staging: Path, report: ImportReport,
-                  options: ImportOptions, now: pd.Timestamp, batch_rows: int,
-                  skip_bad_lines: bool, progress: bool | None) -> None:
-    """Read every file in batches into staged parts. Raises DataError on any problem."""
+                  settings: ReadSettings, progress: bool | None, workers: int | None) -> None:
+    """Read every file in batches into staged parts (on every core for a large import).
+    Raises DataError on any problem."""
     from tqdm import tqdm
 
-    writer = PartitionWriter(staging, staging.name.removeprefix(STAGING_PREFIX))
-    shown = _ShownProblems()
     total = sum(entry.bytes for entry in todo)
     with tqdm(total=total, unit="B", unit_scale=True, desc="importing", leave=False,
               disable=None if progress is None else not progress) as bar:
-        done = 0
-        for entry in todo:
-            stream = FileStream(entry.path, options, now, batch_rows, skip_bad_lines,
-                                counter=report.counter,
-                                on_progress=lambda at, base=done: bar.update(base + at - bar.n))
-            for batch in stream.batches():
-                entry.rows += len(batch)
-                if not shown and not stream.problems:
-                    writer.write(batch)
-            shown.add(entry.path, stream.problems.count, stream.problems.problems())
-            done += entry.bytes
-            bar.update(done - bar.n)
-    report.parts = writer.close()
+        parts, files, counter = read_files([entry.path for entry in todo], settings,
+                                           workers=workers,
+                                           on_progress=lambda at: bar.update(at - bar.n))
+    report.parts = parts
+    report.counter.add(counter)
+    shown = _ShownProblems()
+    for entry, result in zip(todo, files, strict=True):
+        entry.rows = result.rows
+        for note in result.notes:
+            warnings.warn(SnapshotWarning(note), stacklevel=4)
+        for other in result.other_warnings:
+            warnings.warn(other, stacklevel=4)
+        shown.add(entry.path, result.problem_count, result.problems)
     if shown:
         raise DataError(shown.problems())
     report.imported = todo

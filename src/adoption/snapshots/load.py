@@ -52,6 +52,7 @@ def load_snapshots(
     server: str | None = None,
     now: object = None,
     max_document_mb: float = DEFAULT_MAX_DOCUMENT_MB,
+    fast: bool = True,
 ) -> pd.DataFrame:
     """The snapshot table from archived account data, validated and sorted by account and time.
 
@@ -72,6 +73,8 @@ def load_snapshots(
     now: the present, for the check that no snapshot is in the future (tests).
     max_document_mb: the longest JSONL line, or JSON file read whole, accepted
         (decompressed), in MB.
+    fast: read twarc2 pages by `fastpath` where it can (the same table, sooner);
+        False reads every line the exact way.
 
     Raises DataError listing every problem found, in every file.
     """
@@ -90,7 +93,7 @@ def load_snapshots(
             stored_maps.add(dataset.sector_map_path())
             continue
         frame, file_problems = read_snapshot_file(path, options, skip_bad_lines=skip_bad_lines,
-                                                  now=present)
+                                                  now=present, fast=fast)
         frames.append(frame)
         problems += file_problems  # capped file by file already
     if problems:
@@ -134,13 +137,15 @@ def parse_time(value: object, name: str = "") -> pd.Timestamp | None:
 
 
 def read_snapshot_file(path: Path, options: ImportOptions, *, skip_bad_lines: bool = False,
-                       now: pd.Timestamp | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+                       now: pd.Timestamp | None = None, fast: bool = True
+                       ) -> tuple[pd.DataFrame, list[Problem]]:
     """One file's snapshot rows (not yet merged with other files) and its problems
     (at most `MAX_PROBLEMS_SHOWN`, and a count of the others)."""
     present = now if now is not None else pd.Timestamp.now(tz="UTC")
-    stream = FileStream(Path(path), options, present, DEFAULT_BATCH_ROWS, skip_bad_lines)
-    batches = list(stream.batches())
-    rows = pd.concat(batches, ignore_index=True) if batches else conform(pd.DataFrame())
+    stream = FileStream(Path(path), options, present, DEFAULT_BATCH_ROWS, skip_bad_lines,
+                        fast=fast)
+    batches = [batch.to_pandas() for batch in stream.batches()]
+    rows = conform(pd.concat(batches, ignore_index=True) if batches else pd.DataFrame())
     return rows, stream.problems.problems()
 
 

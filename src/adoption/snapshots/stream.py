@@ -31,12 +31,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from adoption.problems import DataError, Problem, problem
 from adoption.readers import RawTable
+from adoption.snapshots.dataset import arrow_schema
+from adoption.snapshots.fastpath import Batch
 from adoption.snapshots.formats import SHAPES_HELP, ImportOptions, find_accounts, to_row
 from adoption.snapshots.jsonfile import PARQUET_MAGIC, ArchiveFile, looks_like_json
-from adoption.snapshots.table import SnapshotWarning, check_values, conform, read_layout
+from adoption.snapshots.table import (
+    COUNTERS,
+    SnapshotWarning,
+    check_values,
+    conform,
+    read_layout,
+)
 
 SNAPSHOT_AT_HELP = "--snapshot-at TIME: when the data were retrieved, e.g. 2023-09-20T14:00Z"
 DEFAULT_BATCH_ROWS = 50_000  # about 60 MB of rows being parsed, whatever the file size
@@ -86,6 +96,19 @@ def _stands_for(found: Problem) -> int:
     return int(more.group(1)) if more else 1
 
 
+def needs_checking(table: pa.Table, now: pd.Timestamp) -> bool:
+    """Whether any row breaks a rule of `table.check_values` (a negative counter, a
+    snapshot in the future, a creation after the snapshot): asked of Arrow, at C speed."""
+    if not table.num_rows:
+        return False
+    snapshot_at = table["snapshot_at"]
+    flags = [pc.less(table[name], 0) for name in COUNTERS]
+    now_us = pa.scalar(now.value // 1000, pa.timestamp("us", tz="UTC"))  # floor: exact
+    flags.append(pc.greater(snapshot_at, now_us))
+    flags.append(pc.greater(table["created_at"], snapshot_at))
+    return any(pc.any(flag).as_py() for flag in flags)
+
+
 def capped(problems: list[Problem], shown: int = MAX_PROBLEMS_SHOWN) -> list[Problem]:
     """At most `shown` problems per file, and for each file with more, how many."""
     logs: dict[str, ProblemLog] = {}
@@ -101,11 +124,21 @@ class BatchCounter:
     batches: int = 0
     rows: int = 0
     max_rows_held: int = 0
+    fast_lines: int = 0  # JSONL lines read by the fast path (`fastpath`)
+    exact_lines: int = 0  # JSONL lines, and JSON documents, read by the exact path
 
     def count(self, held: int) -> None:
         self.batches += 1
         self.rows += held
         self.max_rows_held = max(self.max_rows_held, held)
+
+    def add(self, other: BatchCounter) -> None:
+        """Another counter's figures (a worker's), as if counted here."""
+        self.batches += other.batches
+        self.rows += other.rows
+        self.max_rows_held = max(self.max_rows_held, other.max_rows_held)
+        self.fast_lines += other.fast_lines
+        self.exact_lines += other.exact_lines
 
 
 @dataclass
@@ -119,13 +152,15 @@ class FileStream:
     skip_bad_lines: bool = False
     counter: BatchCounter = field(default_factory=BatchCounter)
     on_progress: Callable[[int], None] | None = None  # bytes of the file read so far
+    fast: bool = True  # False: every line the exact way (to compare, or to be sure)
     problems: ProblemLog = field(init=False)
 
     def __post_init__(self) -> None:
         self.problems = ProblemLog(self.path)
 
-    def batches(self) -> Iterator[pd.DataFrame]:
-        """The file's rows, in batches of at most `batch_rows`, conformed and checked.
+    def batches(self) -> Iterator[pa.Table]:
+        """The file's rows, in batches of at most `batch_rows` (Arrow tables in the
+        table's schema, `dataset.arrow_schema`), checked.
 
         Problems go to `self.problems` (a DataError raised while opening or reading
         the file is caught there too); the batches are still yielded so that every
@@ -143,39 +178,44 @@ class FileStream:
         except DataError as error:
             self.problems.add(error.problems)
 
-    def _finish(self, rows: pd.DataFrame) -> pd.DataFrame:
-        """Rows in the table's columns, checked; counted for the memory bound."""
-        self.counter.count(len(rows))
-        table = conform(rows.reset_index(drop=True))
-        self.problems.add(check_values(table, self.now))
+    def _finish(self, table: pa.Table) -> pa.Table:
+        """A batch checked (`check_values`), and counted for the memory bound."""
+        self.counter.count(table.num_rows)
+        if needs_checking(table, self.now):  # rare: then the messages, from pandas
+            self.problems.add(check_values(conform(table.to_pandas()), self.now))
         return table
 
-    def _json_batches(self, archive: ArchiveFile) -> Iterator[pd.DataFrame]:
+    def _json_batches(self, archive: ArchiveFile) -> Iterator[pa.Table]:
         skipped = ProblemLog(self.path)
-        rows: list[dict] = []
+        batch = Batch(self.path)
         accounts = documents = empty_pages = 0
         lacks_time = False
-        for document in archive.documents(lambda bad: skipped.add([bad])):
-            held = find_accounts(document, self.path)
+        take_line = batch.take_line if self.fast else None
+        for document in archive.documents(lambda bad: skipped.add([bad]), take_line):
             documents += 1
-            empty_pages += held.empty
-            self.problems.add(held.problems)
-            for account in held.found:
-                row, row_problems = to_row(account, self.path, self.options)
-                self.problems.add(row_problems)
-                if row["snapshot_at"] is None and not lacks_time:
-                    lacks_time = True  # said once for the file, before any row is handed on
-                    self.problems.add([problem(
-                        self.path, "does not say when the data were retrieved",
-                        expected=SNAPSHOT_AT_HELP)])
-                rows.append(row)
+            if document is None:  # a line the fast path took
+                self.counter.fast_lines += 1
                 accounts += 1
-                if len(rows) >= self.batch_rows:
-                    yield self._finish(pd.DataFrame(rows))
-                    rows = []
-                    self._progress(archive)
-        if rows:
-            yield self._finish(pd.DataFrame(rows))
+            else:
+                self.counter.exact_lines += 1
+                held = find_accounts(document, self.path)
+                empty_pages += held.empty
+                self.problems.add(held.problems)
+                for account in held.found:
+                    row, row_problems = to_row(account, self.path, self.options)
+                    self.problems.add(row_problems)
+                    if row["snapshot_at"] is None and not lacks_time:
+                        lacks_time = True  # said once for the file, before any row is handed on
+                        self.problems.add([problem(
+                            self.path, "does not say when the data were retrieved",
+                            expected=SNAPSHOT_AT_HELP)])
+                    batch.add_row(row)
+                    accounts += 1
+            while len(batch) >= self.batch_rows:
+                yield self._finish(batch.take(self.batch_rows))
+                self._progress(archive)
+        if len(batch):
+            yield self._finish(batch.take(self.batch_rows))
         self._progress(archive)
         self._report_skipped(skipped, documents)
         if not accounts and not self.problems:
@@ -205,7 +245,7 @@ class FileStream:
         for bad_line in skipped.problems():
             warnings.warn(SnapshotWarning(bad_line), stacklevel=3)
 
-    def _parquet_batches(self) -> Iterator[pd.DataFrame]:
+    def _parquet_batches(self) -> Iterator[pa.Table]:
         import pyarrow.parquet as pq
 
         try:
@@ -228,7 +268,7 @@ class FileStream:
             first_line += len(frame)
             yield self._layout_rows(RawTable(self.path, frame, lines))
 
-    def _table_batches(self) -> Iterator[pd.DataFrame]:
+    def _table_batches(self) -> Iterator[pa.Table]:
         from adoption.readers import read_table
 
         raw = read_table(self.path)
@@ -237,10 +277,12 @@ class FileStream:
             yield self._layout_rows(RawTable(self.path, part,
                                              raw.lines[start:start + self.batch_rows]))
 
-    def _layout_rows(self, raw: RawTable) -> pd.DataFrame:
+    def _layout_rows(self, raw: RawTable) -> pa.Table:
         rows, layout_problems = read_layout(raw, self.options.snapshot_at)
         self.problems.add(layout_problems)
-        return self._finish(rows)
+        table = conform(rows.reset_index(drop=True))
+        return self._finish(pa.Table.from_pandas(table, schema=arrow_schema(),
+                                                 preserve_index=False))
 
     def _progress(self, archive: ArchiveFile) -> None:
         if self.on_progress is not None:
