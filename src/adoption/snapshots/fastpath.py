@@ -153,17 +153,6 @@ def iso_microseconds(text: str) -> int | None:
     return seconds * 1_000_000 + (int(fraction[1:].ljust(6, "0")) if fraction else 0)
 
 
-_JUDGE = object()  # a value for the exact path to judge
-
-
-def _created(text: str | None) -> object:
-    """A creation date as microseconds; None when absent or empty; _JUDGE otherwise."""
-    if text is None or text == "":
-        return None
-    stamp = iso_microseconds(text)
-    return _JUDGE if stamp is None else stamp
-
-
 class Batch:
     """Rows of one batch, in the order read: those of the lines the fast path took, as
     Arrow columns, and those the exact path made (dicts, `formats.to_row`)."""
@@ -192,8 +181,12 @@ class Batch:
         users, pointers = _users(page)
         if snapshot_at is None or not users:
             return False
-        created = [_created(user.created_at) for user in users]
-        if _JUDGE in created or not keys_unique(raw):
+        texts = [user.created_at for user in users]
+        created = [None if text is None or text == "" else iso_microseconds(text)
+                   for text in texts]
+        if any(stamp is None and text for stamp, text in zip(created, texts, strict=True)):
+            return False  # a creation date for the exact path to judge
+        if not keys_unique(raw):
             return False
         self._seal_exact()
         count = len(users)
