@@ -184,7 +184,8 @@ class Batch:
         texts = [user.created_at for user in users]
         created = [None if text is None or text == "" else iso_microseconds(text)
                    for text in texts]
-        if any(stamp is None and text for stamp, text in zip(created, texts, strict=True)):
+        if None in created and any(stamp is None and text
+                                   for stamp, text in zip(created, texts, strict=True)):
             return False  # a creation date for the exact path to judge
         if not keys_unique(raw):
             return False

@@ -85,6 +85,7 @@ def read_chunk(number: int, paths: list[Path], settings: ReadSettings,
     counter = BatchCounter()
     results = []
     done = 0
+    clean = True  # no problem in the chunk so far: rows are worth writing
     for path in paths:
         result = FileResult()
         with warnings.catch_warnings(record=True) as caught:
@@ -95,9 +96,10 @@ def read_chunk(number: int, paths: list[Path], settings: ReadSettings,
                                 fast=settings.fast)
             for batch in stream.batches():
                 result.rows += batch.num_rows
-                if not stream.problems and not any(r.problem_count for r in results):
+                if clean and not stream.problems:
                     writer.write(batch)
         result.problem_count = stream.problems.count
+        clean = clean and not result.problem_count
         result.problems = stream.problems.problems()
         for warning in caught:
             if isinstance(warning.message, SnapshotWarning):
