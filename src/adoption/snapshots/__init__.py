@@ -16,6 +16,8 @@ account-activity report shows. The codebook is `README.md` in this folder.
     creation   adoption curves from account creation dates (with survivorship)
     synth      the labelled synthetic archive
     stream     one file -> batches of checked rows, in bounded memory
+    fastpath   well-formed twarc2 pages read in C (msgspec) straight into Arrow
+    parallel   an import's files read by several processes, in order
     dataset    large archives: a partitioned Parquet dataset (layout, manifest, parts)
     importer   files -> the dataset, streamed, all or nothing: `import_snapshots`
     export     files -> one table file, streamed by way of a private dataset: `import_to_file`

@@ -128,8 +128,11 @@ def read_files(paths: list[Path], settings: ReadSettings, *, workers: int | None
     todo = deque(range(len(chunks)))
 
     def read_here() -> None:
-        while todo:
-            number = todo.popleft()  # this process reads from the start, workers from the end
+        while True:
+            try:
+                number = todo.popleft()  # this process reads from the start, workers the end
+            except IndexError:
+                return
             results[number] = read_chunk(number, [paths[i] for i in chunks[number]], settings,
                                          progress.within(number))
             progress.finished(number)
@@ -198,8 +201,9 @@ class _Worker:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.process.stdin.close()  # type: ignore[union-attr]
+        self.process.stdin.close()  # type: ignore[union-attr]  # the worker's signal to stop
         self.process.wait()
+        self.process.stdout.close()  # type: ignore[union-attr]
 
     def read(self, number: int, paths: list[Path], settings: ReadSettings) -> ChunkResult:
         pickle.dump((number, paths, settings), self.process.stdin)

@@ -20,6 +20,10 @@ test can check the memory bound rather than trust it.
 
 A file that holds only empty pages (an API's answer with no account in it) is
 no error: it gives no row and a note (a `SnapshotWarning`).
+
+Batches are Arrow tables in the table's schema (`dataset.arrow_schema`). Each
+JSONL line is offered to the fast path first (`fastpath.Batch.take_line`),
+which takes the well-formed twarc2 pages; the exact path below reads the rest.
 """
 
 from __future__ import annotations
