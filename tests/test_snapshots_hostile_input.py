@@ -527,3 +527,20 @@ def test_bad_rows_of_a_table_file_are_counted_exactly(tmp_path):
         import_snapshots([table], tmp_path / "ds", batch_rows=100, now=NOW)
     assert f"{table}: 300 problems in this file; only the first " in str(error.value)
     assert len(error.value.problems) <= 101
+
+
+@pytest.mark.parametrize("odd", [
+    '"__twarc": [1], "data": [USER]',
+    '"__twarc": {"retrieved_at": "2021-10-23T19:36:18Z"}, "includes": [1], "data": [USER]',
+    '"__twarc": {"retrieved_at": "2021-10-23T19:36:18Z"}, '
+    '"includes": {"users": 7}, "data": [USER]',
+    '"__twarc": {"retrieved_at": "2021-10-23T19:36:18Z"}, "data": 5, '
+    '"includes": {"users": [USER]}',
+])
+def test_parts_of_a_page_of_an_unexpected_type_are_no_crash(tmp_path, odd):
+    harvest = tmp_path / "h.jsonl"
+    odd_user = json.dumps(user("1", "org", public_metrics=[1, 2]))
+    harvest.write_text("{" + odd.replace("USER", odd_user) + "}\n")
+    table = load_snapshots([harvest], snapshot_at="2021-10-23T19:36:18Z", now=NOW)
+    assert table["account_id"].tolist() == ["1"]
+    assert table["followers"].isna().all()  # public_metrics of another type: not known

@@ -185,12 +185,14 @@ def _accounts_in_v2_page(page: dict, pointer: str, line: int | None) -> list[Fou
 
     Tweets in `data` and `includes.tweets` are skipped: we keep no post text.
     """
-    twarc = page.get("__twarc") or {}
+    twarc = _object(page.get("__twarc"))
     retrieved_at, synthetic = twarc.get("retrieved_at"), twarc.get("synthetic") is True
     data = page.get("data")
+    data_items = data if isinstance(data, list) else []
     items = [(f"{pointer}/data", data)] if isinstance(data, dict) else [
-        (f"{pointer}/data/{i}", item) for i, item in enumerate(data or [])]
-    users = (page.get("includes") or {}).get("users") or []
+        (f"{pointer}/data/{i}", item) for i, item in enumerate(data_items)]
+    users = _object(page.get("includes")).get("users") or []
+    users = users if isinstance(users, list) else []
     items += [(f"{pointer}/includes/users/{i}", item) for i, item in enumerate(users)]
     return [Found("twitter_v2", item, where, line, retrieved_at, synthetic)
             for where, item in items
@@ -349,7 +351,7 @@ def _twitter_v1(user: dict, options: ImportOptions) -> tuple[dict, str]:
 
 def _twitter_v2(user: dict, options: ImportOptions) -> tuple[dict, str]:
     # public_metrics only comes when asked for (user.fields): absent means unknown.
-    metrics = user.get("public_metrics") or {}
+    metrics = _object(user.get("public_metrics"))
     return {
         "account_id": user.get("id"),
         "handle": _text(user.get("username")),
@@ -460,6 +462,12 @@ def _first_given(*values: object) -> object:
     """The first value that is neither absent nor an empty string (v1.1: `id_str`,
     else `id`)."""
     return next((v for v in values if v is not None and v != ""), None)
+
+
+def _object(value: object) -> dict:
+    """A JSON object, or an empty one for anything else (absent, null, or a value
+    of another type: what it holds is then unknown, never guessed)."""
+    return value if isinstance(value, dict) else {}
 
 
 def _flag(value: object) -> bool | None:
