@@ -9,19 +9,26 @@ For each size it writes a synthetic archive like a research group's: daily
 two years), and a sector map. Then, each in a child process of its own so that
 its peak memory is its own:
 
-- import: `import_snapshots` of the JSONL files into a dataset (timed for the
-  1M and 10M archives; the 100M one is written straight into the dataset,
-  since parsing 100M JSON objects is the import's cost measured at 10M, x10);
+- plain DuckDB conversion: `read_json` of the JSONL files, writing the table's
+  columns to one Parquet file, nothing else: the import's yardstick;
+- import: `adoption snapshots import FILES --dataset DIR --sector-map CSV`, and
+  the same with `-o OUT.parquet` (timed for the 1M and 10M archives; the 100M
+  one is written straight into the dataset, since parsing 100M JSON objects is
+  the import's cost measured at 10M, x10);
 - summary: `summarise(dataset, engine=...)` for each engine: account-years,
   medians with 2,000-resample bootstrap intervals, dormant shares, tests;
 - plain DuckDB: one hand-written SQL query doing the same aggregation (the
   account-years and the medians per sector and year, no intervals), the yardstick.
 
-It prints a table: seconds, peak RSS (the child's `ru_maxrss`; for Dask, the
-client plus the largest worker times the number of workers, an upper bound),
-the ratio to the plain query, and how each cost grows from one size to the
-next (10 = linear for 10 times the rows). The targets (2 cores): 10M rows
-summarised within 1.5 x the plain query, under 3 GB; linear growth or better.
+It prints two tables. The imports: seconds, rows a second, peak RSS (the
+child's `ru_maxrss`, plus its largest worker's times the number of workers:
+an upper bound) and the ratio to the plain conversion; target: at most 2 x,
+with a peak that does not grow with the archive. The summaries: seconds, peak
+RSS (for Dask, the client plus the largest worker times the number of
+workers, an upper bound), the ratio to the plain query, and how each cost
+grows from one size to the next (10 = linear for 10 times the rows). The
+targets (2 cores): 10M rows summarised within 1.5 x the plain query, under
+3 GB; linear growth or better.
 
 Generated data go to a temporary folder, deleted at the end, or to --data DIR
 (kept, and reused by the next run).
@@ -228,14 +235,72 @@ def peak_mb(*, children: int = 0) -> float:
     return (own + children * child) / 1024  # Linux reports kilobytes
 
 
-def step_import(folder: Path, dataset: Path) -> dict:
-    from adoption.snapshots import import_snapshots
+def step_import(folder: Path, target: Path, to_file: bool) -> dict:
+    """`adoption snapshots import` as the command runs it, into a dataset or one file."""
+    from adoption.cli import main
 
     files = sorted(folder.glob("harvest-*.jsonl.gz"))
+    where = ["-o", str(target)] if to_file else ["--dataset", str(target)]
     start = time.perf_counter()
-    report = import_snapshots(files, dataset, sector_map=folder / "sectors.csv")
-    return {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(),
-            "rows_added": report.rows_added,
+    code = main(["snapshots", "import", *map(str, files), *where,
+                 "--sector-map", str(folder / "sectors.csv"), "--no-progress"])
+    seconds = time.perf_counter() - start
+    if code != 0:
+        raise RuntimeError(f"adoption snapshots import exited {code}")
+    return {"seconds": seconds, "peak_mb": peak_mb(children=max(1, (os.cpu_count() or 1) - 1)),
+            "rows_read": _rows_read(target, to_file),
+            "input_mb": sum(f.stat().st_size for f in files) / 1e6}
+
+
+def _rows_read(target: Path, to_file: bool) -> int:
+    import pyarrow.parquet as pq
+
+    from adoption.snapshots import SnapshotDataset
+
+    return pq.ParquetFile(target).metadata.num_rows if to_file else sum(
+        f["rows"] for f in SnapshotDataset(target).imported_files().to_dict("records"))
+
+
+# The yardstick of the import: DuckDB's JSON reader writing the same columns to
+# Parquet, and nothing else (no check, no line numbers, no repeated reads or
+# conflicts, no sector map, no partitions).
+PLAIN_CONVERSION_SQL = """
+COPY (
+    SELECT 'twitter' AS platform, u.id AS account_id, u.username AS handle, u.name AS name,
+           'unknown' AS sector, NULL::VARCHAR AS org_id, NULL::VARCHAR AS org_name,
+           __twarc.retrieved_at::TIMESTAMPTZ AS snapshot_at,
+           u.created_at::TIMESTAMPTZ AS created_at,
+           u.public_metrics.followers_count AS followers,
+           u.public_metrics.following_count AS following,
+           u.public_metrics.tweet_count AS posts, u.public_metrics.listed_count AS listed,
+           u.verified AS verified, coalesce(__twarc.synthetic, false) AS synthetic,
+           filename AS source_file
+    FROM (SELECT unnest(data) AS u, __twarc, filename
+          FROM read_json({files}, format = 'newline_delimited', filename = true,
+                         columns = {{data: 'STRUCT(id VARCHAR, username VARCHAR,
+                             name VARCHAR, created_at VARCHAR, verified BOOLEAN,
+                             public_metrics STRUCT(followers_count BIGINT,
+                             following_count BIGINT, tweet_count BIGINT,
+                             listed_count BIGINT))[]',
+                             __twarc: 'STRUCT(retrieved_at VARCHAR, synthetic BOOLEAN)'}}))
+) TO '{out}' (FORMAT parquet, COMPRESSION zstd)
+"""
+
+
+def step_plain_conversion(folder: Path, out: Path) -> dict:
+    import duckdb
+
+    files = sorted(folder.glob("harvest-*.jsonl.gz"))
+    listed = "[" + ", ".join(f"'{f}'" for f in files) + "]"
+    start = time.perf_counter()
+    con = duckdb.connect()
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute(PLAIN_CONVERSION_SQL.format(files=listed, out=out))
+        rows = con.execute(f"SELECT count(*) FROM '{out}'").fetchone()[0]
+    finally:
+        con.close()
+    return {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(), "rows_read": rows,
             "input_mb": sum(f.stat().st_size for f in files) / 1e6}
 
 
@@ -287,29 +352,41 @@ class StepFailed(RuntimeError):
 
 # --- the whole run ---
 
-def prepare(rows: int, root: Path, n_days: int = DAYS) -> tuple[Path, Path, dict | None]:
+IMPORT_STEPS = ("plain DuckDB conversion", "import --dataset", "import -o")
+
+
+def prepare(rows: int, root: Path, n_days: int = DAYS) -> tuple[Path, Path, list[dict]]:
     """The archive of `rows` rows under root (reused if there), its dataset, and the
-    import's measure (None when the dataset was written directly)."""
+    imports' measures (none when the dataset was written directly)."""
     folder = root / label(rows)
     dataset = folder / "dataset"
     done = folder / "measure.json"
     if done.exists():
-        return folder, dataset, json.loads(done.read_text()) or None
+        return folder, dataset, json.loads(done.read_text())
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     start = time.perf_counter()
-    measure = None
+    measures = []
     if rows > MAX_JSONL_ROWS:
         write_dataset_directly(rows, folder, dataset, n_days)
     else:
         write_jsonl_archive(rows, folder, n_days)
         print(f"  {label(rows)}: archive written in {time.perf_counter() - start:.0f} s",
               file=sys.stderr)
-        measure = run_child("import", str(folder), str(dataset))
-        for harvest in folder.glob("harvest-*.jsonl.gz"):
-            harvest.unlink()  # the dataset is what the summaries read
-    done.write_text(json.dumps(measure or {}))
-    return folder, dataset, measure
+        plain = run_child("plain_conversion", str(folder), str(folder / "plain.parquet"))
+        measures.append({"rows": rows, "step": IMPORT_STEPS[0], **plain})
+        measures.append({"rows": rows, "step": IMPORT_STEPS[1],
+                         **run_child("import", str(folder), str(dataset), "dataset")})
+        measures.append({"rows": rows, "step": IMPORT_STEPS[2],
+                         **run_child("import", str(folder), str(folder / "table.parquet"),
+                                     "file")})
+        for measure in measures:
+            measure["plain_seconds"] = plain["seconds"]
+        for leftover in [*folder.glob("harvest-*.jsonl.gz"), folder / "plain.parquet",
+                         folder / "table.parquet"]:
+            leftover.unlink()  # the dataset is what the summaries read
+    done.write_text(json.dumps(measures))
+    return folder, dataset, measures
 
 
 def machine() -> str:
@@ -325,14 +402,17 @@ def machine() -> str:
 
 
 def benchmark(sizes: list[int], engines: list[str], root: Path, resamples: int,
-              n_days: int = DAYS, memory_limit: str | None = None) -> list[dict]:
-    """Every step for every size; `memory_limit` caps DuckDB (ours and the plain query)."""
+              n_days: int = DAYS, memory_limit: str | None = None,
+              summaries: bool = True) -> list[dict]:
+    """Every step for every size; `memory_limit` caps DuckDB (ours and the plain query).
+    `summaries=False`: the imports only."""
     results = []
     limit = memory_limit or ""
     for rows in sizes:
         folder, dataset, imported = prepare(rows, root, n_days)
-        if imported:
-            results.append({"rows": rows, "step": "import (JSONL)", "engine": "-", **imported})
+        results += imported
+        if not summaries:
+            continue
         plain = run_child("plain", str(dataset), str(folder / "sectors.csv"), limit)
         results.append({"rows": rows, "step": "plain DuckDB query", "engine": "duckdb",
                         **plain, "plain_seconds": plain["seconds"]})
@@ -353,10 +433,23 @@ def benchmark(sizes: list[int], engines: list[str], root: Path, resamples: int,
     return results
 
 
+def import_table(results: list[dict]) -> str:
+    """The imports against the plain conversion, as a Markdown table."""
+    lines = ["| rows | step | seconds | rows a second | peak RSS MB | x plain conversion |",
+             "|---:|---|---:|---:|---:|---:|"]
+    for r in results:
+        if r["step"] in IMPORT_STEPS:
+            lines.append(f"| {label(r['rows'])} | {r['step']} | {r['seconds']:.1f} "
+                         f"| {r['rows_read'] / r['seconds']:,.0f} | {r['peak_mb']:.0f} "
+                         f"| {r['seconds'] / r['plain_seconds']:.2f} |")
+    return "\n".join(lines)
+
+
 def table(results: list[dict]) -> str:
     """The figures as a Markdown table. 'engine' is the engine's part of a summary
     (the account-years: the aggregation the plain query does); 'statistics' the
     bootstrap intervals, tests and their libraries' loading, which it does not do."""
+    results = [r for r in results if r["step"] not in IMPORT_STEPS]
     lines = ["| rows | step | engine | seconds | engine / statistics s | peak RSS MB "
              "| x plain: whole | x plain: engine part | growth vs previous size |",
              "|---:|---|---|---:|---|---:|---:|---:|---:|"]
@@ -389,6 +482,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="rows per archive, e.g. 10k 1M 10M (default: 1M 10M)")
     parser.add_argument("--huge", action="store_true", help="also 100M rows (about 1 hour)")
     parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
+    parser.add_argument("--imports-only", action="store_true",
+                        help="measure the imports against the plain conversion, no summary")
     parser.add_argument("--resamples", type=int, default=2000)
     parser.add_argument("--memory-limit", metavar="SIZE",
                         help="cap DuckDB's memory, ours and the plain query's, e.g. 2GB "
@@ -405,12 +500,15 @@ def main(argv: list[str] | None = None) -> int:
     root = args.data or Path(tempfile.mkdtemp(prefix="adoption-benchmark-"))
     try:
         results = benchmark(sizes, args.engines, root, args.resamples, args.days,
-                            args.memory_limit)
+                            args.memory_limit, summaries=not args.imports_only)
     finally:
         if args.data is None:
             shutil.rmtree(root, ignore_errors=True)
     print(f"machine: {machine()}\n")
-    print(table(results))
+    print(import_table(results))
+    if not args.imports_only:
+        print()
+        print(table(results))
     if args.results:
         args.results.write_text(json.dumps({"machine": machine(), "results": results},
                                            indent=1))
@@ -420,7 +518,9 @@ def main(argv: list[str] | None = None) -> int:
 def _child(step: list[str]) -> int:
     name, *arguments = step
     if name == "import":
-        result = step_import(Path(arguments[0]), Path(arguments[1]))
+        result = step_import(Path(arguments[0]), Path(arguments[1]), arguments[2] == "file")
+    elif name == "plain_conversion":
+        result = step_plain_conversion(Path(arguments[0]), Path(arguments[1]))
     elif name == "summary":
         result = step_summary(Path(arguments[0]), arguments[1], int(arguments[2]),
                               arguments[3] or None)

@@ -33,14 +33,35 @@ def small_run(benchmark, tmp_path_factory):
     return data / "10k", results
 
 
-def test_benchmark_measures_import_query_and_summary(benchmark, small_run):
+def test_benchmark_measures_imports_query_and_summary(benchmark, small_run):
     _, results = small_run
-    assert [r["step"] for r in results] == ["import (JSONL)", "plain DuckDB query", "summary"]
-    assert results[0]["rows_added"] == 10_000 // 400 * 400 and results[0]["input_mb"] > 0
+    assert [r["step"] for r in results] == [
+        "plain DuckDB conversion", "import --dataset", "import -o", "plain DuckDB query",
+        "summary"]
+    rows = 10_000 // 400 * 400  # 25 accounts, 400 days
+    assert [r["rows_read"] for r in results[:3]] == [rows, rows, rows]
+    assert results[1]["input_mb"] > 0
     for measure in results:
         assert measure["seconds"] > 0 and 50 < measure["peak_mb"] < 3000
-    printed = benchmark.table(results)
-    assert "| 10k | summary | duckdb |" in printed
+    assert "| 10k | summary | duckdb |" in benchmark.table(results)
+    assert "| 10k | import -o |" in benchmark.import_table(results)
+
+
+def test_plain_conversion_writes_what_the_import_reads(benchmark, tmp_path):
+    """The yardstick converts the same snapshots (the import also checks, numbers lines,
+    keeps repeated reads once and partitions): the same ids, times and counters."""
+    from adoption.snapshots import load_snapshots
+
+    files = benchmark.write_jsonl_archive(600, tmp_path, n_days=3)
+    benchmark.step_plain_conversion(tmp_path, tmp_path / "plain.parquet")
+    plain = pd.read_parquet(tmp_path / "plain.parquet")
+    ours = load_snapshots(files)
+    columns = ["account_id", "handle", "snapshot_at", "created_at", "followers", "following",
+               "posts", "listed", "synthetic"]
+    key = ["account_id", "snapshot_at"]
+    plain = plain[columns].sort_values(key).reset_index(drop=True)
+    ours = ours[columns].sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(plain, ours, check_dtype=False)
 
 
 def test_plain_query_computes_the_same_medians(benchmark, small_run):

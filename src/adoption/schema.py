@@ -49,6 +49,7 @@ from adoption.readers import RawTable
 
 MAX_PROBLEMS_PER_COLUMN = 20
 YEAR_RANGE = (1990, 2100)
+FLOAT_EXACT_LIMIT = 2**53  # every whole number below it is exactly a float
 
 __all__ = ["Column", "convert_column", "header_key", "missing_column_problems",
            "parse_columns", "rename_to_declared", "undeclared_columns", "unknown_column_typos"]
@@ -410,10 +411,13 @@ def _text(column: Column) -> tuple[Converter, str]:
 
 def _as_text(value: object) -> str | None:
     """Text as the user typed it: a whole number that Stata, SPSS or Excel stored as
-    a float (101.0) is '101', as in a CSV."""
+    a float (101.0) is '101', as in a CSV. From 2**53 on, a float no longer holds
+    every whole number, so its text stays a float's ('9007199254740992.0'), which
+    the snapshot table refuses as an id."""
     if value is None:
         return None
-    if isinstance(value, float | np.floating) and float(value).is_integer():
+    if isinstance(value, float | np.floating) and float(value).is_integer() \
+            and abs(value) < FLOAT_EXACT_LIMIT:
         return str(int(value))
     return str(value).strip()
 

@@ -46,11 +46,23 @@ def check_file(path: str | Path, kind: str | None = None, *, sheet: Sheet = None
                ) -> list[Problem]:
     """The problems of one file, warnings included."""
     try:
+        if Path(path).is_file() and (kind or detect_kind(path, sheet=sheet)) == "snapshots":
+            return _snapshot_problems(Path(path))
         with collected_warnings() as warned:
             load_data(path, kind, sheet=sheet)
     except DataError as error:
         return error.problems
     return warned
+
+
+def _snapshot_problems(path: Path) -> list[Problem]:
+    """A snapshot file's problems, streamed in bounded memory whatever its size
+    (imported here: the snapshot importer is heavy and most files are tables)."""
+    from adoption.snapshots.cli import warnings_shown
+    from adoption.snapshots.importer import check_files
+
+    with warnings_shown():
+        return check_files([path])
 
 
 def load_data(path: str | Path, kind: str | None = None, *, sheet: Sheet = None,

@@ -16,8 +16,11 @@ account-activity report shows. The codebook is `README.md` in this folder.
     creation   adoption curves from account creation dates (with survivorship)
     synth      the labelled synthetic archive
     stream     one file -> batches of checked rows, in bounded memory
+    fastpath   well-formed twarc2 pages read in C (msgspec) straight into Arrow
+    parallel   an import's files read by several processes, in order
     dataset    large archives: a partitioned Parquet dataset (layout, manifest, parts)
     importer   files -> the dataset, streamed, all or nothing: `import_snapshots`
+    export     files -> one table file, streamed by way of a private dataset: `import_to_file`
     repeats    a snapshot read twice in a dataset: kept once, or a conflict
     engines    the metrics computed by pandas, DuckDB or Dask, with equal results
     summary    metrics and sector summaries of an archive of any size: `summarise`
@@ -43,6 +46,7 @@ _HOMES = {
     "missing_from_last_snapshot": "creation",
     "survivorship_note": "creation",
     "SnapshotDataset": "dataset",
+    "import_to_file": "export",
     "ImportReport": "importer",
     "import_snapshots": "importer",
     "load_snapshots": "load",
@@ -77,6 +81,7 @@ __all__ = [
     "compare_activity",
     "comparison_from_years",
     "import_snapshots",
+    "import_to_file",
     "load_snapshots",
     "median_differences",
     "missing_from_last_snapshot",

@@ -2,16 +2,16 @@
 
     adoption snapshots import FILE... -o OUT.parquet [--sector-map CSV]
         [--snapshot-at TIME] [--server DOMAIN] [--skip-bad-lines]
-    adoption snapshots import FILE... --dataset DIR      (or -o DIR/)
-        [--batch-rows N] [--progress | --no-progress] [same options]
+        [--batch-rows N] [--max-document-mb MB] [--progress | --no-progress]
+    adoption snapshots import FILE... --dataset DIR      (or -o DIR/) [same options]
     adoption snapshots summary SOURCE... [--engine auto|pandas|duckdb|dask]
         [--cluster tcp://HOST:PORT | --local-cluster N] [--sector-map CSV]
         [--out FILE] [--account-years FILE] [--comparisons FILE] [--format ...]
 
-`-o OUT.parquet` (or .csv) writes one table file, in memory, as it always did.
-`--dataset DIR`, or `-o` naming a folder (`DIR/`, or one that exists), streams
-the files into a partitioned Parquet dataset instead, appending to it
-(`adoption.snapshots.dataset`). `summary` computes the activity metrics and
+`-o OUT.parquet` (or .csv) writes one table file (`adoption.snapshots.export`).
+`--dataset DIR`, or `-o` naming a folder (`DIR/`, or one that exists), appends
+the files to a partitioned Parquet dataset instead (`adoption.snapshots.dataset`).
+Both stream the files in bounded memory. `summary` computes the activity metrics and
 sector summaries on a dataset (DuckDB by default) or on files (pandas).
 
 Exit 0 when done (warnings, if any, on stderr), 1 on bad input (raised as
@@ -46,10 +46,13 @@ formats, told apart by their content (not their names):
 Only public counters and profile fields are kept; never post text.
 Files without a retrieval time (all but twarc) need --snapshot-at.
 
+Files are streamed in bounded memory: JSON Lines a line at a time (none longer
+than --max-document-mb, 64 MB by default, decompressed), Parquet by row groups.
+
 a dataset (--dataset DIR, or -o DIR/) grows with each import: files are
-streamed in bounded memory into platform=P/month=YYYY-MM/ Parquet parts; a
-file already imported (same SHA-256, whatever its name) is skipped; old parts
-are never rewritten. Summarise it with: adoption snapshots summary DIR
+streamed into platform=P/month=YYYY-MM/ Parquet parts; a file already imported
+(same SHA-256, whatever its name) is skipped; old parts are never rewritten.
+Summarise it with: adoption snapshots summary DIR
 """
 
 SUMMARY_EPILOG = """\
@@ -104,11 +107,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                          help="keep the good lines of a JSONL file with bad (e.g. cut-short) "
                               "lines; the bad ones are reported as warnings")
     command.add_argument("--batch-rows", type=positive_int, default=None, metavar="N",
-                         help="dataset import: rows held in memory at once "
-                              "(default 50000)")
+                         help="rows held in memory at once (default 50000)")
+    command.add_argument("--max-document-mb", type=positive_number, default=None,
+                         metavar="MB",
+                         help="the longest JSONL line, or JSON file read whole, accepted "
+                              "(decompressed; default 64)")
     command.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                         help="dataset import: a progress bar on stderr (default: on a "
-                              "terminal only)")
+                         help="a progress bar on stderr (default: on a terminal only)")
+    command.add_argument("--jobs", type=positive_int, default=None, metavar="N",
+                         help="processes reading files at once (default: the number of "
+                              "cores, for an archive of more than 16 MB)")
     command.set_defaults(run=run_import, func=run_import)
     _register_summary(commands)
 
@@ -168,10 +176,20 @@ def _time_argument(text: str):
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def positive_number(text: str) -> float:
+    """An argparse type: a number greater than 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text} is not greater than 0")
+    return value
+
+
 def run_import(args: argparse.Namespace) -> int:
     """Import the files and write the table. Raises DataError on bad input."""
-    from adoption.snapshots.load import load_snapshots
-    from adoption.snapshots.table import write_table
+    from adoption.snapshots.export import import_to_file
 
     dataset = _dataset_target(args)
     if dataset is not None:
@@ -181,12 +199,22 @@ def run_import(args: argparse.Namespace) -> int:
         raise fail(out, f"folder {str(out.parent)!r} does not exist",
                    expected="an output path in an existing folder")
     with warnings_shown():
-        table = load_snapshots(args.files, snapshot_at=args.snapshot_at,
-                               sector_map=args.sector_map,
-                               skip_bad_lines=args.skip_bad_lines, server=args.server)
-    write_table(table, out)
-    print(summary(table, out, len(args.files)))
+        written = import_to_file(args.files, out, **_import_options(args))
+    for skipped in written.skipped:
+        print(f"{skipped.path}: skipped, {skipped.reason}", file=sys.stderr)
+    print(written.describe())
     return 0
+
+
+def _import_options(args: argparse.Namespace) -> dict:
+    from adoption.snapshots.jsonfile import DEFAULT_MAX_DOCUMENT_MB
+    from adoption.snapshots.stream import DEFAULT_BATCH_ROWS
+
+    return {"snapshot_at": args.snapshot_at, "sector_map": args.sector_map,
+            "skip_bad_lines": args.skip_bad_lines, "server": args.server,
+            "batch_rows": args.batch_rows or DEFAULT_BATCH_ROWS,
+            "max_document_mb": args.max_document_mb or DEFAULT_MAX_DOCUMENT_MB,
+            "progress": args.progress, "workers": args.jobs}
 
 
 def _dataset_target(args: argparse.Namespace) -> Path | None:
@@ -202,13 +230,9 @@ def _dataset_target(args: argparse.Namespace) -> Path | None:
 
 def _run_dataset_import(args: argparse.Namespace, dataset: Path) -> int:
     from adoption.snapshots.importer import import_snapshots
-    from adoption.snapshots.stream import DEFAULT_BATCH_ROWS
 
     with warnings_shown():
-        report = import_snapshots(
-            args.files, dataset, snapshot_at=args.snapshot_at, sector_map=args.sector_map,
-            skip_bad_lines=args.skip_bad_lines, server=args.server,
-            batch_rows=args.batch_rows or DEFAULT_BATCH_ROWS, progress=args.progress)
+        report = import_snapshots(args.files, dataset, **_import_options(args))
     for skipped in report.skipped:
         print(f"{skipped.path}: skipped, {skipped.reason}", file=sys.stderr)
     print(report.describe())
@@ -303,14 +327,3 @@ def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
         print(notice.message, file=sys.stderr)
     if notices:
         print(f"{len(notices)} warning{'s' if len(notices) != 1 else ''}", file=sys.stderr)
-
-
-def summary(table, out: Path, files: int) -> str:
-    """One line on what was written: rows, accounts per platform, unknown sectors."""
-    accounts = table[["platform", "account_id"]].drop_duplicates()
-    per_platform = ", ".join(f"{platform} {count}" for platform, count
-                             in accounts["platform"].value_counts().sort_index().items())
-    unknown = table.loc[table["sector"] == "unknown", "account_id"].nunique()
-    return (f"wrote {out}: {len(table)} snapshots of {len(accounts)} accounts ({per_platform}) "
-            f"from {files} file{'s' if files != 1 else ''}; {unknown} accounts without a "
-            "sector (unknown)")

@@ -25,6 +25,7 @@ below, `load_snapshots(DIR)` for a dataset that fits in memory, and
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -40,6 +41,8 @@ from adoption.problems import fail
 from adoption.snapshots.table import DTYPES, conform, sort_table, write_atomically
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from adoption.snapshots.importer import ImportReport
 
 MANIFEST_NAME = "_adoption_dataset.json"
@@ -48,6 +51,7 @@ FORMAT_VERSION = 1
 MAX_OPEN_PARTS = 32  # part files open for writing at once, during one import
 
 
+@functools.cache
 def arrow_schema():
     """The Parquet schema of every part: the snapshot table's columns and dtypes."""
     import pyarrow as pa
@@ -175,29 +179,56 @@ class StagedPart:
 class PartitionWriter:
     """Batches of snapshot rows -> Parquet parts, one per platform and month.
 
-    Each batch's rows for a partition become one row group of that partition's
-    part, so memory holds one batch, whatever the size of the files. At most
-    `max_open` parts are open at once: the least recently used is closed and its
-    partition gets a new part if more rows come.
+    Rows wait in memory, per partition, until `flush_rows` of them are waiting
+    (whatever their partitions); then each partition's rows become one row group
+    of its part. So memory holds at most `flush_rows` rows besides the batch
+    being read, whatever the size of the files, and a harvest of a few thousand
+    rows a file still makes row groups of `flush_rows` rows, not one per file.
+    At most `max_open` parts are open at once: the least recently used is closed
+    and its partition gets a new part if more rows come. Parts are numbered from
+    `first_part`, in the order they are opened: the order rows were read (see
+    `repeats`), also when several writers share an import.
     """
 
-    def __init__(self, folder: Path, import_id: str, max_open: int = MAX_OPEN_PARTS):
+    def __init__(self, folder: Path, import_id: str, max_open: int = MAX_OPEN_PARTS, *,
+                 flush_rows: int = 50_000, first_part: int = 1):
         self.folder = folder
         self.import_id = import_id
         self.max_open = max_open
+        self.flush_rows = flush_rows
+        self.first_part = first_part
         self.schema = arrow_schema()
         self._open: OrderedDict[str, tuple[StagedPart, object]] = OrderedDict()
         self._parts: list[StagedPart] = []
+        self._waiting: dict[str, list[pa.Table]] = {}
+        self._waiting_rows = 0
 
-    def write(self, batch: pd.DataFrame) -> None:
+    def write(self, batch: pa.Table | pd.DataFrame) -> None:
+        """Rows of the table (Arrow in `arrow_schema()`, or pandas in `conform`'s dtypes)."""
         import pyarrow as pa
 
-        table = pa.Table.from_pandas(batch, schema=self.schema, preserve_index=False)
-        for name, positions in partition_positions(batch).items():
+        table = (batch if isinstance(batch, pa.Table)
+                 else pa.Table.from_pandas(batch, schema=self.schema, preserve_index=False))
+        if not table.num_rows:
+            return
+        if self._waiting_rows + table.num_rows > self.flush_rows:
+            self._flush()
+        for name, positions in partition_positions(table).items():
+            whole = len(positions) == table.num_rows
+            rows = table if whole else table.take(pa.array(positions))
+            self._waiting.setdefault(name, []).append(rows)
+            self._waiting_rows += rows.num_rows
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        for name, tables in self._waiting.items():
             part, writer = self._writer(name)
-            whole = len(positions) == len(batch)
-            writer.write_table(table if whole else table.take(pa.array(positions)))
-            part.rows += len(positions)
+            rows = pa.concat_tables(tables)
+            writer.write_table(rows, row_group_size=max(rows.num_rows, 1))
+            part.rows += rows.num_rows
+        self._waiting.clear()
+        self._waiting_rows = 0
 
     def _writer(self, partition: str) -> tuple[StagedPart, object]:
         import pyarrow.parquet as pq
@@ -208,7 +239,8 @@ class PartitionWriter:
         if len(self._open) >= self.max_open:
             _, (_, oldest) = self._open.popitem(last=False)
             oldest.close()
-        part = StagedPart(partition, f"part-{self.import_id}-{len(self._parts) + 1:05d}.parquet")
+        number = self.first_part + len(self._parts)
+        part = StagedPart(partition, f"part-{self.import_id}-{number:05d}.parquet")
         path = self.folder / part.relative
         path.parent.mkdir(parents=True, exist_ok=True)
         self._parts.append(part)
@@ -216,18 +248,23 @@ class PartitionWriter:
         return self._open[partition]
 
     def close(self) -> list[StagedPart]:
+        self._flush()
         for _, writer in self._open.values():
             writer.close()
         self._open.clear()
         return [part for part in self._parts if part.rows]
 
 
-def partition_positions(batch: pd.DataFrame) -> dict[str, np.ndarray]:
+def partition_positions(batch: pa.Table) -> dict[str, np.ndarray]:
     """'platform=twitter/month=2014-01' -> the positions of its rows in the batch."""
-    platforms, names = pd.factorize(batch["platform"])
+    import pyarrow.compute as pc
+
+    platforms = batch["platform"].combine_chunks().dictionary_encode()
+    names = platforms.dictionary.to_pylist()
     when = batch["snapshot_at"]
-    months = (when.dt.year * 12 + when.dt.month - 1).to_numpy()
-    keys = platforms * 1_000_000 + months  # one number per (platform, month)
+    months = (pc.multiply(pc.year(when), 12).to_numpy(zero_copy_only=False)
+              + pc.month(when).to_numpy(zero_copy_only=False) - 1)
+    keys = platforms.indices.to_numpy(zero_copy_only=False) * 1_000_000 + months
     if (keys == keys[0]).all():  # a harvest file: one platform, one month
         groups = {keys[0]: np.arange(len(keys))}
     else:

@@ -19,7 +19,20 @@ profile fields only: never post text, bios or anything else):
 Bluesky's `indexedAt` is when the AppView indexed the profile, not when it was
 retrieved, so it is never taken as the snapshot time. A Mastodon `acct` without
 a domain is an account local to the server that answered: that server is
-`--server` when given, otherwise the host of the account's own profile `url`.
+`--server` when given, otherwise the host (and port) of the account's own
+profile `url`.
+
+Ids are kept exactly, as text: a Twitter id must be digits, and an id written
+as a decimal number (`1234567890123456789.0`, `1.23457E+18`: a float
+conversion or a spreadsheet went through it, and it may now name another
+account) is an error, never rounded into someone else's id. Handles and
+display names are kept as the API sent them, spaces included; an empty name
+stays an empty name (missing means the object had none).
+
+An empty page (a Twitter API v2 page with `meta.result_count` 0, a v1.1
+cursor page with no users, an empty array from Mastodon) holds no account;
+`find_accounts` says so (`Accounts.empty`), so that the caller can note it
+rather than fail.
 
 Every row keeps a JSON pointer (RFC 6901, in its URI-fragment form, e.g.
 `#/data/17`) to the object it came from, so any number can be traced back.
@@ -36,11 +49,16 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from adoption.problems import Problem, problem
-from adoption.snapshots.jsonfile import Document
+from adoption.snapshots.jsonfile import DEFAULT_MAX_DOCUMENT_MB, MB, Document
+from adoption.snapshots.table import ID_EXPECTED, id_problem
 
 SHAPES_HELP = ("Twitter API v1.1 user objects, Twitter API v2 / twarc2 response pages, "
                "Mastodon Account entities or Bluesky getProfile(s) responses")
 TWITTER_V1_TIME = "%a %b %d %H:%M:%S %z %Y"  # Sat Aug 08 01:26:03 +0000 2009
+# Accounts sit at most a few arrays deep (an array of pages, each with a `data` array);
+# deeper nesting is no API's output, and is not searched (nor recursed into).
+MAX_ARRAY_DEPTH = 4
+LARGEST_COUNT = 2**63 - 1  # what a Parquet int64 holds
 
 
 @dataclass(frozen=True)
@@ -61,22 +79,55 @@ class ImportOptions:
 
     snapshot_at: pd.Timestamp | None = None
     server: str | None = None
+    max_document_bytes: int = DEFAULT_MAX_DOCUMENT_MB * MB  # a JSONL line, or a JSON file
 
 
-def find_accounts(document: Document, path: Path) -> tuple[list[Found], list[Problem]]:
+@dataclass(frozen=True)
+class Accounts:
+    """What one document holds: its account objects, the problems of its shape, and
+    whether it is an empty page (no account, by the API's own account)."""
+
+    found: list[Found]
+    problems: list[Problem]
+    empty: bool = False
+
+
+def find_accounts(document: Document, path: Path) -> Accounts:
     """Every account object in one document, or a problem saying what shape it has."""
     found = _accounts_in(document.value, "#", document.line, None)
+    if not found and is_empty_page(document.value):
+        return Accounts([], [], empty=True)
     if found is None:
-        return [], [problem(path, f"JSON of another shape: {_describe(document.value)}",
-                            line=document.line, expected=SHAPES_HELP)]
-    return found, []
+        return Accounts([], [problem(path, f"JSON of another shape: "
+                                           f"{_describe(document.value)}",
+                                     line=document.line, expected=SHAPES_HELP)])
+    return Accounts(found, [])
 
 
-def _accounts_in(value: object, pointer: str, line: int | None, retrieved_at: object
-                 ) -> list[Found] | None:
+def is_empty_page(value: object, depth: int = 0) -> bool:
+    """An API answer with no account in it: `[]` (Mastodon, v1.1), a v1.1 cursor page
+    `{"users": [], ...}`, search results or getProfiles with an empty list, a Twitter
+    API v2 page with `meta.result_count` 0 and no data; or an array of such pages."""
+    if isinstance(value, list):
+        return depth < MAX_ARRAY_DEPTH and all(is_empty_page(v, depth + 1) for v in value)
+    if not isinstance(value, dict) or account_format(value) is not None:
+        return False
+    if any(value.get(key) == [] for key in ("users", "accounts", "profiles")):
+        return True
+    meta = value.get("meta")
+    no_count = not isinstance(meta, dict) or meta.get("result_count") == 0
+    v2_page = _is_twitter_v2_page(value)
+    has_users = bool(value.get("data")) or bool((value.get("includes") or {}).get("users"))
+    return v2_page and no_count and not has_users and "errors" not in value
+
+
+def _accounts_in(value: object, pointer: str, line: int | None, retrieved_at: object,
+                 depth: int = 0) -> list[Found] | None:
     """Accounts in a JSON value, or None when the value is not a shape we know."""
     if isinstance(value, list):
-        return _accounts_in_list(value, pointer, line, retrieved_at)
+        if depth >= MAX_ARRAY_DEPTH:
+            return None
+        return _accounts_in_list(value, pointer, line, retrieved_at, depth + 1)
     if not isinstance(value, dict):
         return None
     kind = account_format(value)
@@ -90,11 +141,11 @@ def _accounts_in(value: object, pointer: str, line: int | None, retrieved_at: ob
     return None
 
 
-def _accounts_in_list(values: list, pointer: str, line: int | None, retrieved_at: object
-                      ) -> list[Found] | None:
+def _accounts_in_list(values: list, pointer: str, line: int | None, retrieved_at: object,
+                      depth: int = 1) -> list[Found] | None:
     found: list[Found] = []
     for position, item in enumerate(values):
-        inner = _accounts_in(item, f"{pointer}/{position}", line, retrieved_at)
+        inner = _accounts_in(item, f"{pointer}/{position}", line, retrieved_at, depth)
         if inner is None:
             return None
         found += inner
@@ -123,8 +174,10 @@ def account_format(value: dict) -> str | None:
 
 
 def _is_twitter_v2_page(value: dict) -> bool:
+    meta = value.get("meta")
     return "__twarc" in value or "includes" in value or (
-        "data" in value and isinstance(value["data"], list | dict))
+        "data" in value and isinstance(value["data"], list | dict)) or (
+        isinstance(meta, dict) and "result_count" in meta)
 
 
 def _accounts_in_v2_page(page: dict, pointer: str, line: int | None) -> list[Found]:
@@ -132,12 +185,14 @@ def _accounts_in_v2_page(page: dict, pointer: str, line: int | None) -> list[Fou
 
     Tweets in `data` and `includes.tweets` are skipped: we keep no post text.
     """
-    twarc = page.get("__twarc") or {}
+    twarc = _object(page.get("__twarc"))
     retrieved_at, synthetic = twarc.get("retrieved_at"), twarc.get("synthetic") is True
     data = page.get("data")
+    data_items = data if isinstance(data, list) else []
     items = [(f"{pointer}/data", data)] if isinstance(data, dict) else [
-        (f"{pointer}/data/{i}", item) for i, item in enumerate(data or [])]
-    users = (page.get("includes") or {}).get("users") or []
+        (f"{pointer}/data/{i}", item) for i, item in enumerate(data_items)]
+    users = _object(page.get("includes")).get("users") or []
+    users = users if isinstance(users, list) else []
     items += [(f"{pointer}/includes/users/{i}", item) for i, item in enumerate(users)]
     return [Found("twitter_v2", item, where, line, retrieved_at, synthetic)
             for where, item in items
@@ -152,9 +207,21 @@ def _describe(value: object) -> str:
             return "a tweet, not an account object (its embedded user dates from the tweet)"
         return f"an object with keys {keys}{more}"
     if isinstance(value, list):
+        if _array_depth(value) > MAX_ARRAY_DEPTH:
+            return f"arrays nested more than {MAX_ARRAY_DEPTH} deep"
         first = next((v for v in value if not isinstance(v, list)), None)
-        return f"an array holding {_describe(first)}" if first is not None else "an array"
+        if first is None:
+            return "an array of arrays" if value else "an array"
+        return f"an array holding {_describe(first)}"
     return f"a bare {type(value).__name__} value"
+
+
+def _array_depth(value: object) -> int:
+    """How many arrays deep the first non-array item sits (stops past the limit)."""
+    depth = 0
+    while isinstance(value, list) and value and depth <= MAX_ARRAY_DEPTH:
+        value, depth = value[0], depth + 1
+    return depth
 
 
 # --- one account object -> one row ---
@@ -164,9 +231,12 @@ def to_row(found: Found, path: Path, options: ImportOptions) -> tuple[dict, list
     fields, created_format = _FIELDS[found.format](found.account, options)
     problems: list[Problem] = []
     say = _reporter(path, found, problems)
+    platform = _PLATFORM[found.format]
+    account_id = _account_id(fields["account_id"], platform, fields["keys"]["account_id"], say)
+    id_reported = bool(problems)
     row = {
-        "platform": _PLATFORM[found.format],
-        "account_id": fields["account_id"],
+        "platform": platform,
+        "account_id": account_id,
         "handle": fields["handle"],
         "name": fields["name"],
         "created_at": _time(fields["created_at"], created_format, "created_at", say),
@@ -179,13 +249,36 @@ def to_row(found: Found, path: Path, options: ImportOptions) -> tuple[dict, list
     }
     for name in ("followers", "following", "posts", "listed"):
         row[name] = _count(fields[name], fields["keys"][name], say)
-    if row["account_id"] is None and found.format == "mastodon" and found.account.get("acct"):
+    if account_id is not None or id_reported:
+        return row, problems
+    if found.format == "mastodon" and found.account.get("acct"):
         say("acct", f"{found.account['acct']!r} is a local account and nothing says on which "
                     "server", "--server DOMAIN: the server the data were retrieved from")
-    elif row["account_id"] is None:
+    else:
         say(fields["keys"]["account_id"], "the account object has no id",
             "the platform's stable account id")
     return row, problems
+
+
+def _account_id(value: object, platform: str, key: str, say: Reporter) -> str | None:
+    """The id as exact text; a number only when written as a whole number (JSON
+    integers are exact in Python). Anything else is reported and gives None."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        text = str(value)
+    elif isinstance(value, str):
+        text = value
+    else:
+        why = (f"{value!r} is an id written as a decimal number, which cannot hold a long id "
+               "exactly" if isinstance(value, float) else f"{value!r} is not an id")
+        say(key, why, ID_EXPECTED)
+        return None
+    why = id_problem(platform, text)
+    if why is not None:
+        say(key, why, ID_EXPECTED)
+        return None
+    return text
 
 
 Reporter = Callable[[str, str, str], None]
@@ -204,6 +297,9 @@ def _count(value: object, source_key: str, say: Reporter) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         say(source_key, f"{value!r} is not a whole number", "a count of 0 or more")
+        return None
+    if value > LARGEST_COUNT:
+        say(source_key, f"{value} is too large to be a count", "a count of 0 or more")
         return None
     return value  # negative values are kept here and reported by the table's checks
 
@@ -237,7 +333,7 @@ def _snapshot_time(found: Found, options: ImportOptions, say: Reporter) -> pd.Ti
 
 def _twitter_v1(user: dict, options: ImportOptions) -> tuple[dict, str]:
     return {
-        "account_id": _text(user.get("id_str") or user.get("id")),
+        "account_id": _first_given(user.get("id_str"), user.get("id")),
         "handle": _text(user.get("screen_name")),
         "name": _text(user.get("name")),
         "created_at": user.get("created_at"),
@@ -246,7 +342,8 @@ def _twitter_v1(user: dict, options: ImportOptions) -> tuple[dict, str]:
         "following": user.get("friends_count"),
         "posts": user.get("statuses_count"),
         "listed": user.get("listed_count"),
-        "keys": {"account_id": "id_str", "followers": "followers_count",
+        "keys": {"account_id": "id_str" if user.get("id_str") else "id",
+                 "followers": "followers_count",
                  "following": "friends_count", "posts": "statuses_count",
                  "listed": "listed_count"},
     }, TWITTER_V1_TIME
@@ -254,9 +351,9 @@ def _twitter_v1(user: dict, options: ImportOptions) -> tuple[dict, str]:
 
 def _twitter_v2(user: dict, options: ImportOptions) -> tuple[dict, str]:
     # public_metrics only comes when asked for (user.fields): absent means unknown.
-    metrics = user.get("public_metrics") or {}
+    metrics = _object(user.get("public_metrics"))
     return {
-        "account_id": _text(user.get("id")),
+        "account_id": user.get("id"),
         "handle": _text(user.get("username")),
         "name": _text(user.get("name")),
         "created_at": user.get("created_at"),
@@ -297,29 +394,49 @@ def mastodon_account_id(account: dict, server: str | None) -> str | None:
     otherwise the host of the account's own profile `url`.
     """
     acct = _text(account.get("acct"))
-    if acct is None:
+    if not acct:
         return None
     acct = acct.lstrip("@")
     if "@" in acct:
         user, domain = acct.split("@", 1)
         return f"{user}@{domain.casefold()}"
-    host = normalise_server(server) if server else urlsplit(str(account.get("url") or "")).hostname
+    host = normalise_server(server) if server else _web_host(str(account.get("url") or ""))
     return f"{acct}@{host}" if host else None
 
 
 def normalise_server(server: str) -> str:
-    """'https://Mastodon.social/' -> 'mastodon.social'."""
+    """'https://Mastodon.social/' -> 'mastodon.social'; a port is kept
+    ('http://localhost:3000' -> 'localhost:3000'), unless it is the scheme's default."""
     text = server.strip()
     if "://" in text:
-        text = urlsplit(text).hostname or ""
+        return _web_host(text) or ""
     return text.strip("/").casefold()
+
+
+def _web_host(url: str) -> str | None:
+    """The host of a URL, with its port unless it is the scheme's default: the same
+    server, whichever way its address was written."""
+    parts = urlsplit(url)
+    host = parts.hostname
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number
+        port = None
+    if not host:
+        return None
+    if port is None or port == _DEFAULT_PORTS.get(parts.scheme.casefold()):
+        return host
+    return f"{host}:{port}"
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def _bluesky(profile: dict, options: ImportOptions) -> tuple[dict, str]:
     verification = profile.get("verification") or {}
     status = verification.get("verifiedStatus") if isinstance(verification, dict) else None
     return {
-        "account_id": _text(profile.get("did")),
+        "account_id": profile.get("did"),
         "handle": _text(profile.get("handle")),
         "name": _text(profile.get("displayName")),
         "created_at": profile.get("createdAt"),  # optional in profileViewDetailed
@@ -334,10 +451,23 @@ def _bluesky(profile: dict, options: ImportOptions) -> tuple[dict, str]:
 
 
 def _text(value: object) -> str | None:
-    if value is None:
+    """A handle or a name as the API sent it: no space trimmed, an empty name kept
+    empty. Only JSON null (or an absent field) is missing."""
+    if value is None or isinstance(value, dict | list):
         return None
-    text = str(value).strip()
-    return text or None
+    return value if isinstance(value, str) else str(value)
+
+
+def _first_given(*values: object) -> object:
+    """The first value that is neither absent nor an empty string (v1.1: `id_str`,
+    else `id`)."""
+    return next((v for v in values if v is not None and v != ""), None)
+
+
+def _object(value: object) -> dict:
+    """A JSON object, or an empty one for anything else (absent, null, or a value
+    of another type: what it holds is then unknown, never guessed)."""
+    return value if isinstance(value, dict) else {}
 
 
 def _flag(value: object) -> bool | None:

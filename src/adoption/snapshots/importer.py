@@ -18,7 +18,14 @@ How an import keeps its promises:
   content is already in the dataset is skipped, whatever its name now;
 - the rules of `load_snapshots` for a snapshot read twice, checked on the
   dataset with DuckDB at the end (`adoption.snapshots.repeats`);
-- the sector map, when one is given or stored, checked against every account.
+- the sector map, when one is given or stored, checked against every account;
+- problems capped: at most `MAX_PROBLEMS_SHOWN` per file and
+  `MAX_PROBLEMS_SHOWN_IN_ALL` in all are kept, the others counted (every file
+  is still read to the end, so that the count is exact).
+
+A snapshot dataset may be among the files: its parts are read as Parquet files
+of the table's layout (their provenance kept), which merges one dataset into
+another, or, with `import_to_file`, exports it.
 
 One import at a time: a lock file (`.import.lock`) refuses a second one.
 """
@@ -40,20 +47,17 @@ from pathlib import Path
 import pandas as pd
 
 from adoption.problems import DataError, Problem, fail, problem
-from adoption.snapshots.dataset import (
-    Manifest,
-    PartitionWriter,
-    SnapshotDataset,
-    StagedPart,
-)
+from adoption.snapshots.dataset import Manifest, SnapshotDataset, StagedPart
 from adoption.snapshots.formats import ImportOptions
+from adoption.snapshots.jsonfile import DEFAULT_MAX_DOCUMENT_MB, check_limit
+from adoption.snapshots.parallel import ReadSettings, read_files
 from adoption.snapshots.repeats import IMPORT_MEMORY_LIMIT, settle_repeats
-from adoption.snapshots.stream import DEFAULT_BATCH_ROWS, BatchCounter, FileStream
+from adoption.snapshots.stream import DEFAULT_BATCH_ROWS, BatchCounter
 from adoption.snapshots.table import SnapshotWarning, write_atomically
 
 LOCK_NAME = ".import.lock"
 STAGING_PREFIX = ".import-"
-MAX_PROBLEMS = 1000  # beyond this, reading stops: nothing will be written anyway
+MAX_PROBLEMS_SHOWN_IN_ALL = 1000  # lines of problems, whatever the number of files
 
 
 @dataclass
@@ -85,6 +89,7 @@ class ImportReport:
     repeats: int = 0
     counter: BatchCounter = field(default_factory=BatchCounter)
     sector_map: str | None = None
+    assignment: pd.DataFrame | None = None  # each mapped account's sector (sectors.py)
 
     @property
     def rows_added(self) -> int:
@@ -118,15 +123,22 @@ def import_snapshots(
     server: str | None = None,
     now: object = None,
     batch_rows: int = DEFAULT_BATCH_ROWS,
+    max_document_mb: float = DEFAULT_MAX_DOCUMENT_MB,
     progress: bool | None = False,
+    workers: int | None = None,
+    fast: bool = True,
 ) -> ImportReport:
     """Stream archived files into the dataset at `dataset` (created if absent).
 
     The options are `load_snapshots`'s. `sector_map` is checked against every
     account of the dataset and stored in it (the latest given is the one the
-    summaries use). `progress`: a progress bar on stderr (None: only on a
-    terminal). Raises DataError, listing the problems, with the dataset left
-    exactly as it was.
+    summaries use). `max_document_mb`: the longest JSONL line, or JSON file read
+    whole, accepted (decompressed). `progress`: a progress bar on stderr (None:
+    only on a terminal). `workers`: processes reading files at once (None:
+    every core for a large import, `parallel.read_files`). `fast=False` reads
+    every line the exact way, without `fastpath` (the same answer, slower).
+    Raises DataError, listing the problems, with the dataset left exactly as
+    it was.
     """
     from adoption.snapshots.load import parse_time
     from adoption.snapshots.sectors import read_sector_map
@@ -135,7 +147,8 @@ def import_snapshots(
     if not root.parent.is_dir():
         raise fail(root, f"folder {str(root.parent)!r} does not exist",
                    expected="a dataset folder inside an existing folder")
-    options = ImportOptions(parse_time(snapshot_at, "snapshot_at"), server)
+    options = ImportOptions(parse_time(snapshot_at, "snapshot_at"), server,
+                            check_limit(max_document_mb))
     present = parse_time(now, "now") or pd.Timestamp.now(tz="UTC")
     new_map = read_sector_map(sector_map) if sector_map is not None else None
     with _dataset_folder(root), _import_lock(root):
@@ -146,11 +159,12 @@ def import_snapshots(
         if not todo and new_map is None:
             return report
         staging = root / f"{STAGING_PREFIX}{_import_id()}"
+        settings = ReadSettings(staging, staging.name.removeprefix(STAGING_PREFIX), options,
+                                present, batch_rows, skip_bad_lines, fast)
         try:
-            _stream_files(todo, staging, report, options, present, batch_rows,
-                          skip_bad_lines, progress)
+            _stream_files(todo, staging, report, settings, progress, workers)
             settle_repeats(root, manifest, staging, report)
-            _check_sectors(root, manifest, staging, report, new_map, sector_map)
+            report.assignment = _check_sectors(root, manifest, staging, report, new_map)
             _commit(root, manifest, staging, report, new_map, sector_map, options,
                     skip_bad_lines)
         finally:
@@ -245,8 +259,7 @@ def _plan(files: Iterable[str | Path], manifest: Manifest, report: ImportReport
     known = manifest.known_files()
     seen: dict[str, Path] = {}
     todo, problems = [], []
-    for name in files:
-        path = Path(name)
+    for path in _with_dataset_parts(files):
         if not path.is_file():
             what = "is a folder, not a file" if path.is_dir() else "file not found"
             problems.append(problem(path, what, expected="an archived data file"))
@@ -266,45 +279,81 @@ def _plan(files: Iterable[str | Path], manifest: Manifest, report: ImportReport
     return todo
 
 
+def _with_dataset_parts(files: Iterable[str | Path]) -> Iterator[Path]:
+    """The files, with each snapshot dataset folder among them replaced by its parts."""
+    for name in files:
+        path = Path(name)
+        if path.is_dir() and SnapshotDataset.is_dataset(path):
+            yield from SnapshotDataset(path).part_paths()
+        else:
+            yield path
+
+
 def _stream_files(todo: list[ImportedFile], staging: Path, report: ImportReport,
-                  options: ImportOptions, now: pd.Timestamp, batch_rows: int,
-                  skip_bad_lines: bool, progress: bool | None) -> None:
-    """Read every file in batches into staged parts. Raises DataError on any problem."""
+                  settings: ReadSettings, progress: bool | None, workers: int | None) -> None:
+    """Read every file in batches into staged parts (on every core for a large import).
+    Raises DataError on any problem."""
     from tqdm import tqdm
 
-    writer = PartitionWriter(staging, staging.name.removeprefix(STAGING_PREFIX))
-    problems: list[Problem] = []
     total = sum(entry.bytes for entry in todo)
     with tqdm(total=total, unit="B", unit_scale=True, desc="importing", leave=False,
               disable=None if progress is None else not progress) as bar:
-        done = 0
-        for entry in todo:
-            stream = FileStream(entry.path, options, now, batch_rows, skip_bad_lines,
-                                counter=report.counter,
-                                on_progress=lambda at, base=done: bar.update(base + at - bar.n))
-            for batch in stream.batches():
-                entry.rows += len(batch)
-                if not problems and not stream.problems:
-                    writer.write(batch)
-                if len(problems) + len(stream.problems) >= MAX_PROBLEMS:
-                    break
-            problems += stream.problems
-            done += entry.bytes
-            bar.update(done - bar.n)
-            if len(problems) >= MAX_PROBLEMS:
-                problems.append(problem(entry.path, f"stopped after {len(problems)} problems",
-                                        expected="fewer problems: fix these and run again"))
-                break
-    report.parts = writer.close()
-    if problems:
-        raise DataError(problems)
+        parts, files, counter = read_files([entry.path for entry in todo], settings,
+                                           workers=workers,
+                                           on_progress=lambda at: bar.update(at - bar.n))
+    report.parts = parts
+    report.counter.add(counter)
+    shown = _ShownProblems()
+    for entry, result in zip(todo, files, strict=True):
+        entry.rows = result.rows
+        for note in result.notes:
+            warnings.warn(SnapshotWarning(note), stacklevel=4)
+        for other in result.other_warnings:
+            warnings.warn(other, stacklevel=4)
+        shown.add(entry.path, result.problem_count, result.problems)
+    if shown:
+        raise DataError(shown.problems())
     report.imported = todo
 
 
+@dataclass
+class _ShownProblems:
+    """Problems of every file, up to MAX_PROBLEMS_SHOWN_IN_ALL lines; files beyond are
+    counted (their files and problems) in one last line."""
+
+    lines: list[Problem] = field(default_factory=list)
+    count: int = 0
+    hidden_files: list[Path] = field(default_factory=list)
+    hidden_count: int = 0
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def add(self, path: Path, count: int, problems: list[Problem]) -> None:
+        if not count:
+            return
+        self.count += count
+        if len(self.lines) + len(problems) <= MAX_PROBLEMS_SHOWN_IN_ALL:
+            self.lines += problems
+        else:
+            self.hidden_files.append(path)
+            self.hidden_count += count
+
+    def problems(self) -> list[Problem]:
+        if not self.hidden_files:
+            return self.lines
+        first = self.hidden_files[0]
+        return [*self.lines, problem(
+            first, f"this file and {len(self.hidden_files) - 1} other(s) have "
+                   f"{self.hidden_count} more problems, not shown",
+            expected="files without these problems: fix the ones shown and run again")]
+
+
 def _check_sectors(root: Path, manifest: Manifest, staging: Path, report: ImportReport,
-                   new_map: pd.DataFrame | None, map_path: str | Path | None) -> None:
+                   new_map: pd.DataFrame | None) -> pd.DataFrame | None:
     """The sector map (given now, else the stored one) against every account of the
-    dataset with this import's rows: the errors and warnings of `apply_sector_map`."""
+    dataset with this import's rows: the errors and warnings of `apply_sector_map`.
+    Returns the sector it gives each account it names (None without a map)."""
     from adoption.snapshots.engines.in_duckdb import DuckDBEngine
     from adoption.snapshots.sectors import account_sectors, read_sector_map
 
@@ -312,18 +361,18 @@ def _check_sectors(root: Path, manifest: Manifest, staging: Path, report: Import
     sector_map = new_map if new_map is not None else (
         read_sector_map(stored) if stored is not None else None)
     if sector_map is None:
-        return
+        return None
     files = [root / part["path"] for part in manifest.parts()]
     files += [staging / part.relative for part in report.parts]
     if not files:
-        return
+        return None
     with DuckDBEngine(files, memory_limit=IMPORT_MEMORY_LIMIT,
                       temp_directory=staging / ".spill") as engine:
         accounts = engine.accounts(provenance=True)
     with warnings.catch_warnings():
         if new_map is None:  # warned about when it was given
             warnings.simplefilter("ignore", SnapshotWarning)
-        account_sectors(accounts, sector_map)
+        return account_sectors(accounts, sector_map)
 
 
 def _commit(root: Path, manifest: Manifest, staging: Path, report: ImportReport,
@@ -362,3 +411,17 @@ def _store_sector_map(root: Path, source: Path) -> dict:
         write_atomically(target, lambda aside: shutil.copyfile(source, aside))
     return {"path": target.relative_to(root).as_posix(), "sha256": digest,
             "name": str(source)}
+
+
+def check_files(files: Iterable[str | Path], **options: object) -> list[Problem]:
+    """Every problem an import of `files` would meet (an empty list when none), found
+    by importing them into a throwaway dataset: in bounded memory, whatever their
+    size, with every check. `options` are `import_snapshots`'s."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="adoption-check-") as folder:
+        try:
+            import_snapshots(files, Path(folder) / "dataset", **options)  # type: ignore[arg-type]
+        except DataError as error:
+            return error.problems
+    return []

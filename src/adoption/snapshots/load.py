@@ -1,9 +1,14 @@
-"""Files -> the snapshot table: `load_snapshots`, behind `adoption snapshots import`.
+"""Files -> the snapshot table in memory: `load_snapshots`.
 
-Each file's format is told from its content (gzip, Parquet, JSON or JSON Lines,
-else a table for `adoption.readers`), never from its name. Every problem in
-every file is collected before anything is raised, so one run lists them all.
-Then, across files:
+Each file is read as the dataset import reads it (`adoption.snapshots.stream`:
+its format told from its content, never from its name; JSON Lines streamed;
+every row checked), and the batches are put together here. The table itself is
+held in memory, which suits one study's files; for an archive of any size,
+`import_snapshots` (a dataset) or `import_to_file` (`snapshots import -o`)
+give the same table without holding it. Every problem in every file is
+collected before anything is raised (at most `MAX_PROBLEMS_SHOWN` a file are
+listed, and a count of the others), so one run lists them all. Then, across
+files:
 
 - the same account at the same time read twice with the same counters is one
   row (the first file's provenance is kept; counters one file lacks are taken
@@ -16,32 +21,26 @@ Then, across files:
 
 from __future__ import annotations
 
-import io
-import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
-from adoption.problems import DataError, Problem, fail, problem
-from adoption.readers import RawTable, read_table
+from adoption.problems import DataError, Problem, problem
 from adoption.snapshots.dataset import SnapshotDataset
-from adoption.snapshots.formats import SHAPES_HELP, ImportOptions, find_accounts, to_row
-from adoption.snapshots.jsonfile import PARQUET_MAGIC, file_bytes, looks_like_json, read_documents
+from adoption.snapshots.formats import ImportOptions
+from adoption.snapshots.jsonfile import DEFAULT_MAX_DOCUMENT_MB, check_limit
 from adoption.snapshots.sectors import apply_sector_map
+from adoption.snapshots.stream import DEFAULT_BATCH_ROWS, FileStream, capped
 from adoption.snapshots.table import (
     COUNTERS,
     KEY,
     PROVENANCE,
-    SnapshotWarning,
     check_values,
     conform,
-    read_layout,
     sort_table,
     where,
 )
-
-SNAPSHOT_AT_HELP = "--snapshot-at TIME: when the data were retrieved, e.g. 2023-09-20T14:00Z"
 
 
 def load_snapshots(
@@ -52,6 +51,8 @@ def load_snapshots(
     skip_bad_lines: bool = False,
     server: str | None = None,
     now: object = None,
+    max_document_mb: float = DEFAULT_MAX_DOCUMENT_MB,
+    fast: bool = True,
 ) -> pd.DataFrame:
     """The snapshot table from archived account data, validated and sorted by account and time.
 
@@ -70,35 +71,37 @@ def load_snapshots(
     server: the Mastodon server the data came from, for local accounts
         (default: the host of each account's profile `url`).
     now: the present, for the check that no snapshot is in the future (tests).
+    max_document_mb: the longest JSONL line, or JSON file read whole, accepted
+        (decompressed), in MB.
+    fast: read twarc2 pages by `fastpath` where it can (the same table, sooner);
+        False reads every line the exact way.
 
     Raises DataError listing every problem found, in every file.
     """
     files = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
     if not files:
         raise ValueError("no files given: expected at least one snapshot file")
-    options = ImportOptions(parse_time(snapshot_at, "snapshot_at"), server)
+    options = ImportOptions(parse_time(snapshot_at, "snapshot_at"), server,
+                            check_limit(max_document_mb))
     present = parse_time(now, "now") or pd.Timestamp.now(tz="UTC")
     frames, problems, stored_maps = [], [], set()
     for path in files:
         if SnapshotDataset.is_dataset(path):
             dataset = SnapshotDataset(path)
             frames.append(dataset.to_pandas())
+            problems += capped(check_values(frames[-1], present))
             stored_maps.add(dataset.sector_map_path())
             continue
-        try:
-            frame, file_problems = read_snapshot_file(path, options,
-                                                      skip_bad_lines=skip_bad_lines)
-        except DataError as error:
-            problems += error.problems
-            continue
+        frame, file_problems = read_snapshot_file(path, options, skip_bad_lines=skip_bad_lines,
+                                                  now=present, fast=fast)
         frames.append(frame)
-        problems += file_problems
+        problems += file_problems  # capped file by file already
     if problems:
         raise DataError(problems)
     table = conform(pd.concat(frames, ignore_index=True))
-    problems = check_values(table, present) + conflicts(table)
+    problems = conflicts(table)
     if problems:
-        raise DataError(problems)
+        raise DataError(capped(problems))
     table = merge_duplicates(table)
     sector_map = sector_map if sector_map is not None else _stored_map(stored_maps)
     if sector_map is not None:
@@ -133,59 +136,17 @@ def parse_time(value: object, name: str = "") -> pd.Timestamp | None:
     return stamp.as_unit("us")
 
 
-def read_snapshot_file(path: Path, options: ImportOptions, *, skip_bad_lines: bool = False
+def read_snapshot_file(path: Path, options: ImportOptions, *, skip_bad_lines: bool = False,
+                       now: pd.Timestamp | None = None, fast: bool = True
                        ) -> tuple[pd.DataFrame, list[Problem]]:
-    """One file's snapshot rows (not yet merged with other files) and its problems."""
-    data = file_bytes(path)
-    if data.startswith(PARQUET_MAGIC):
-        rows, problems = read_layout(_parquet_table(path, data), options.snapshot_at)
-    elif looks_like_json(data):
-        rows, problems = _json_rows(path, data, options, skip_bad_lines)
-    else:
-        rows, problems = read_layout(read_table(path), options.snapshot_at)
-    return rows, problems
-
-
-def _parquet_table(path: Path, data: bytes) -> RawTable:
-    try:
-        frame = pd.read_parquet(io.BytesIO(data))
-    except Exception as error:  # pyarrow raises many types; all mean "not readable"
-        raise fail(path, f"cannot be read as Parquet: {str(error).splitlines()[0]}",
-                   expected="a complete Parquet file") from None
-    if frame.empty:
-        raise fail(path, "has no rows", expected="at least one snapshot row")
-    # Cells as a CSV gives them: plain objects, None where empty (the schema's
-    # converters test `is None`; a typed column's missing value is pd.NA or NaN).
-    frame = frame.reset_index(drop=True).astype(object)
-    frame = frame.where(frame.notna(), None)
-    # Parquet rows have no lines: number them as a spreadsheet would, header = row 1.
-    return RawTable(path, frame, [i + 2 for i in range(len(frame))])
-
-
-def _json_rows(path: Path, data: bytes, options: ImportOptions, skip_bad_lines: bool
-               ) -> tuple[pd.DataFrame, list[Problem]]:
-    documents, skipped = read_documents(path, data, skip_bad_lines=skip_bad_lines)
-    for bad_line in skipped:
-        warnings.warn(SnapshotWarning(bad_line), stacklevel=4)
-    found, problems = [], []
-    for document in documents:
-        accounts, shape_problems = find_accounts(document, path)
-        found += accounts
-        problems += shape_problems
-    if problems:
-        return pd.DataFrame(), problems
-    if not found:
-        return pd.DataFrame(), [problem(path, "holds no account objects",
-                                        expected="account data: " + SHAPES_HELP)]
-    rows = []
-    for account in found:
-        row, row_problems = to_row(account, path, options)
-        rows.append(row)
-        problems += row_problems
-    if any(row["snapshot_at"] is None for row in rows):
-        problems.append(problem(path, "does not say when the data were retrieved",
-                                expected=SNAPSHOT_AT_HELP))
-    return pd.DataFrame(rows), problems
+    """One file's snapshot rows (not yet merged with other files) and its problems
+    (at most `MAX_PROBLEMS_SHOWN`, and a count of the others)."""
+    present = now if now is not None else pd.Timestamp.now(tz="UTC")
+    stream = FileStream(Path(path), options, present, DEFAULT_BATCH_ROWS, skip_bad_lines,
+                        fast=fast)
+    batches = [batch.to_pandas() for batch in stream.batches()]
+    rows = conform(pd.concat(batches, ignore_index=True) if batches else pd.DataFrame())
+    return rows, stream.problems.problems()
 
 
 def merge_duplicates(table: pd.DataFrame) -> pd.DataFrame:

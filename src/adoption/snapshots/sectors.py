@@ -32,7 +32,13 @@ import pandas as pd
 from adoption.problems import DataError, Problem, problem
 from adoption.readers import read_table
 from adoption.schema import Column, parse_columns, unknown_column_typos
-from adoption.snapshots.table import UNKNOWN, SnapshotWarning, localised, normalise_platform
+from adoption.snapshots.table import (
+    UNKNOWN,
+    SnapshotWarning,
+    id_problems,
+    localised,
+    normalise_platform,
+)
 
 MAP_COLUMNS = [
     Column("platform", "text", "twitter, mastodon, bluesky, ...", nullable=False),
@@ -57,6 +63,9 @@ def read_sector_map(path: str | Path) -> pd.DataFrame:
     if "handle" not in typed and "account_id" not in typed:
         problems.append(problem(raw.path, "no column names the accounts", line=1,
                                 expected="a 'handle' or an 'account_id' column (or both)"))
+    if "account_id" in typed and "platform" in typed:  # 1.23457E+18 would match no account
+        platforms = typed["platform"].map(normalise_platform).astype("string")
+        problems += id_problems(raw, platforms, typed["account_id"])
     if problems:
         raise DataError(problems)
     sector_map = _finish_map(typed, raw.path, raw.lines)

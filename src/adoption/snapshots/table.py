@@ -9,6 +9,7 @@ provenance columns. The codebook is `README.md` in this folder.
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -29,6 +30,14 @@ TIME_DTYPE = "datetime64[us, UTC]"
 
 # Other names people give the platforms, folded to the one the table uses.
 PLATFORM_ALIASES = {"x": "twitter", "bsky": "bluesky", "fediverse": "mastodon"}
+
+# An id written as a decimal number is what a float conversion or a spreadsheet
+# makes of a long integer id (1234567890123456789.0, 1.23457E+18): it may now be
+# another account's id, so it is refused on every platform, never rounded.
+DECIMAL_ID = r"[+-]?(?:\d+\.\d*|\.\d+|\d+(?:\.\d*)?[eE][+-]?\d+)"
+TWITTER_ID = r"[0-9]+"
+ID_EXPECTED = ("the account id exactly as the platform gives it, as text (Twitter: "
+               "digits only, as in id_str)")
 
 # The table's columns, in order, with their dtypes once loaded.
 DTYPES: dict[str, str] = {
@@ -116,6 +125,32 @@ def _as_dtype(values: pd.Series, dtype: str, name: str) -> pd.Series:
     return values.astype(dtype)
 
 
+def id_problem(platform: str | None, account_id: str) -> str | None:
+    """Why `account_id` cannot be the platform's exact id, or None when it can be."""
+    if re.fullmatch(DECIMAL_ID, account_id):
+        return (f"{account_id!r} is an id written as a decimal number, which cannot hold a "
+                "long id exactly (a float conversion or a spreadsheet changed it)")
+    if platform == "twitter" and not re.fullmatch(TWITTER_ID, account_id):
+        return f"{account_id!r} is not a Twitter id (digits only)"
+    return None
+
+
+def id_problems(raw: RawTable, platforms: pd.Series, ids: pd.Series) -> list[Problem]:
+    """`id_problem` for every row of a table file (its `platform` and `account_id`)."""
+    known = ids.notna().to_numpy(dtype=bool)
+    text = ids.astype("string")
+    suspect = known & (text.str.fullmatch(DECIMAL_ID).fillna(False).to_numpy(dtype=bool) | (
+        (platforms == "twitter").fillna(False).to_numpy(dtype=bool)
+        & ~text.str.fullmatch(TWITTER_ID).fillna(True).to_numpy(dtype=bool)))
+    problems = []
+    for position in np.flatnonzero(suspect):
+        why = id_problem(platforms.iloc[position], text.iloc[position])
+        if why is not None:
+            problems.append(problem(raw.path, why, line=raw.line(position),
+                                    column="account_id", expected=ID_EXPECTED))
+    return problems
+
+
 def normalise_platform(label: object) -> str | None:
     """'Twitter', ' X ' -> 'twitter'; None for a missing label."""
     if label is None or label is pd.NA or (isinstance(label, float) and np.isnan(label)):
@@ -146,6 +181,10 @@ def read_layout(raw: RawTable, snapshot_at: pd.Timestamp | None = None
         problems += sector_problems
     if "platform" in typed:
         typed["platform"] = typed["platform"].map(normalise_platform).astype("string")
+        if "account_id" in typed:
+            problems += id_problems(raw, typed["platform"], typed["account_id"])
+    if "name" in raw.frame:  # display names as written, spaces included (see the codebook)
+        typed["name"] = raw.frame["name"].astype(object).where(raw.frame["name"].notna(), None)
     return _with_provenance(typed, raw), problems
 
 

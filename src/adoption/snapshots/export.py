@@ -1,0 +1,198 @@
+"""Archived files -> one table file, in bounded memory: `import_to_file`, behind
+`adoption snapshots import FILE... -o OUT.parquet` (or `OUT.csv`).
+
+The file holds what `load_snapshots` returns for the same files and options:
+the same rows, columns, dtypes, order (by platform, account and time) and
+sectors. But the table is never held in memory, whatever the size of the files
+(a gzip of 2 GB of lines included):
+
+1. the files are imported into a private snapshot dataset, a hidden folder
+   beside OUT (`import_snapshots`: streamed in batches, every check, repeated
+   reads kept once, conflicts and the sector map checked with DuckDB);
+2. the table is written from it by DuckDB, which sorts it (spilling to disk past
+   `IMPORT_MEMORY_LIMIT`), one batch at a time, with each account's sector from
+   the sector map, into a hidden file beside OUT that is moved into place when
+   complete;
+3. the private dataset is removed, failed or not.
+
+So a failed import leaves no partial file, no dataset and an existing OUT
+untouched. A snapshot dataset among the files is read as its parts, and its
+stored sector map applies when none is given (as `load_snapshots` does).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from adoption.problems import fail
+from adoption.snapshots.dataset import SnapshotDataset, arrow_schema
+from adoption.snapshots.importer import SkippedFile, import_snapshots
+from adoption.snapshots.jsonfile import DEFAULT_MAX_DOCUMENT_MB
+from adoption.snapshots.repeats import IMPORT_MEMORY_LIMIT
+from adoption.snapshots.stream import DEFAULT_BATCH_ROWS
+from adoption.snapshots.table import DTYPES, UNKNOWN, conform, write_atomically
+
+CSV_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # write_table's, for the same bytes
+
+
+@dataclass
+class WrittenTable:
+    """What `import_to_file` wrote: the file, its rows and accounts, what was skipped."""
+
+    path: Path
+    rows: int
+    files: int
+    accounts: dict[str, int] = field(default_factory=dict)  # per platform
+    unknown_accounts: int = 0  # accounts whose sector is unknown
+    skipped: list[SkippedFile] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """One line for the command line."""
+        per_platform = ", ".join(f"{platform} {count}"
+                                 for platform, count in sorted(self.accounts.items()))
+        plural = "s" if self.files != 1 else ""
+        return (f"wrote {self.path}: {self.rows} snapshots of {sum(self.accounts.values())} "
+                f"accounts ({per_platform}) from {self.files} file{plural}; "
+                f"{self.unknown_accounts} accounts without a sector (unknown)")
+
+
+def import_to_file(
+    files: Iterable[str | Path],
+    out: str | Path,
+    *,
+    snapshot_at: object = None,
+    sector_map: str | Path | None = None,
+    skip_bad_lines: bool = False,
+    server: str | None = None,
+    now: object = None,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+    max_document_mb: float = DEFAULT_MAX_DOCUMENT_MB,
+    progress: bool | None = False,
+    workers: int | None = None,
+    fast: bool = True,
+) -> WrittenTable:
+    """Write the snapshot table of `files` to `out` (Parquet, or CSV for a .csv name).
+
+    The options are `import_snapshots`'s. Raises DataError listing every problem,
+    with nothing written.
+    """
+    out = Path(out)
+    if not out.parent.is_dir():
+        raise fail(out, f"folder {str(out.parent)!r} does not exist",
+                   expected="an output path in an existing folder")
+    files = [Path(f) for f in files]
+    if not files:
+        raise ValueError("no files given: expected at least one snapshot file")
+    if sector_map is None:
+        sector_map = _stored_map(files)
+    # `*.partial` is ignored by git, should a crash ever leave it behind.
+    work = out.parent / f".{out.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.partial"
+    work.mkdir()
+    try:
+        report = import_snapshots(
+            files, work / "dataset", snapshot_at=snapshot_at, sector_map=sector_map,
+            skip_bad_lines=skip_bad_lines, server=server, now=now, batch_rows=batch_rows,
+            max_document_mb=max_document_mb, progress=progress, workers=workers, fast=fast)
+        parts = SnapshotDataset(work / "dataset").part_paths()
+        with _connection(work) as con:
+            _define_table(con, parts, report.assignment)
+            write_atomically(out, lambda aside: _write(con, aside, out.suffix, batch_rows))
+            written = _counts(con, out, len(files))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    written.skipped = report.skipped
+    return written
+
+
+def _stored_map(files: list[Path]) -> Path | None:
+    """The sector map stored in the datasets among the files (None if there is none)."""
+    from adoption.snapshots.load import _stored_map as agreed
+
+    return agreed({SnapshotDataset(f).sector_map_path() for f in files
+                   if SnapshotDataset.is_dataset(f)})
+
+
+def _connection(work: Path):
+    from adoption.snapshots.engines.in_duckdb import connect
+
+    return connect(memory_limit=IMPORT_MEMORY_LIMIT, temp_directory=work / "spill")
+
+
+def _define_table(con, parts: list[Path], assignment: pd.DataFrame | None) -> None:
+    """View `snapshot_table`: the table's columns in order, sectors from the map
+    (`apply_sector_map`: the map's sector, org_id and org_name where it names the
+    account), sorted by platform, account and time."""
+    from adoption.snapshots.engines.in_duckdb import parquet_source
+    from adoption.snapshots.sectors import empty_assignment
+
+    source = parquet_source(parts) if parts else _empty_source()
+    con.register("assignment", assignment if assignment is not None else empty_assignment())
+    mapped = ("sector", "org_id", "org_name")
+    columns = ", ".join(f"coalesce(a.{c}, t.{c}) AS {c}" if c in mapped else f"t.{c}"
+                        for c in DTYPES)
+    con.execute(f"""
+        CREATE VIEW unsorted_table AS
+        SELECT {columns}
+        FROM {source} t LEFT JOIN assignment a
+            ON a.platform = t.platform AND a.account_id = t.account_id""")
+    con.execute("""CREATE VIEW snapshot_table AS
+                   SELECT * FROM unsorted_table ORDER BY platform, account_id, snapshot_at""")
+
+
+def _empty_source() -> str:
+    """No part at all (the files held only empty pages): no row, the table's columns."""
+    types = {"string": "VARCHAR", "Int64": "BIGINT", "boolean": "BOOLEAN", "bool": "BOOLEAN"}
+    nulls = ", ".join(f"NULL::{types.get(dtype, 'TIMESTAMPTZ')} AS {name}"
+                      for name, dtype in DTYPES.items())
+    return f"(SELECT {nulls} WHERE false)"
+
+
+def _write(con, aside: Path, suffix: str, batch_rows: int) -> None:
+    reader = con.sql("SELECT * FROM snapshot_table").to_arrow_reader(batch_rows)
+    if suffix.lower() == ".csv":
+        _write_csv(reader, aside)
+    else:
+        _write_parquet(reader, aside)
+
+
+def _write_parquet(reader, aside: Path) -> None:
+    """Batch by batch, in the table's Arrow schema (with pandas' metadata, so that
+    `pd.read_parquet` gives back the table's dtypes)."""
+    import pyarrow.parquet as pq
+
+    schema = arrow_schema()
+    with pq.ParquetWriter(aside, schema) as writer:
+        for batch in reader:
+            writer.write_batch(batch.cast(schema))
+
+
+def _write_csv(reader, aside: Path) -> None:
+    """Batch by batch, formatted as `write_table` formats a whole table."""
+    schema = arrow_schema()
+    with aside.open("w", encoding="utf-8", newline="") as handle:
+        header = True
+        for batch in reader:
+            frame = conform(batch.cast(schema).to_pandas())
+            frame.to_csv(handle, index=False, header=header, date_format=CSV_TIME_FORMAT,
+                         lineterminator="\n")
+            header = False
+        if header:  # no row at all: the header alone
+            conform(pd.DataFrame()).to_csv(handle, index=False, lineterminator="\n")
+
+
+def _counts(con, out: Path, files: int) -> WrittenTable:
+    """Rows, accounts per platform, accounts of unknown sector: in one pass, unsorted."""
+    counted = con.execute("""
+        SELECT platform, count(*), count(DISTINCT account_id),
+               count(DISTINCT account_id) FILTER (WHERE sector = $unknown)
+        FROM unsorted_table GROUP BY platform""", {"unknown": UNKNOWN}).fetchall()
+    return WrittenTable(out, sum(rows for _, rows, _, _ in counted), files,
+                        {platform: n for platform, _, n, _ in counted},
+                        sum(unknown for *_, unknown in counted))

@@ -1,0 +1,202 @@
+"""The fast path (twarc2 pages read by msgspec into Arrow) and the parallel reading of
+files give exactly the table, and the problems, of the exact path in one process."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from adoption.problems import DataError
+from adoption.snapshots import SnapshotWarning, import_snapshots, load_snapshots
+from adoption.snapshots.export import import_to_file
+from adoption.snapshots.fastpath import iso_microseconds, keys_unique
+from adoption.snapshots.formats import _parse_time
+
+NOW = pd.Timestamp("2026-06-01", tz="UTC")
+RETRIEVED = "2021-10-23T19:36:18+00:00"
+
+
+def user(account_id: str, username: str, **fields: object) -> dict:
+    return {"id": account_id, "username": username, "name": username.title(),
+            "created_at": "2010-03-03T12:49:24.000Z",
+            "public_metrics": {"followers_count": 10, "following_count": 3,
+                               "tweet_count": 5, "listed_count": 0}, **fields}
+
+
+def page(*users: dict, retrieved_at: str = RETRIEVED, **fields: object) -> str:
+    return json.dumps({"data": list(users), "__twarc": {"retrieved_at": retrieved_at},
+                       **fields})
+
+
+def lines_of_every_kind() -> list[str]:
+    """Lines the fast path takes and lines it leaves to the exact path, mixed."""
+    plain = user("1", "plain")
+    return [
+        page(plain, user("2", "two")),  # fast
+        page(user("3", "  spaced name "), user("4", "caf\u00e9", name="Caf\u00e9 \u2615")),
+        page(user("5", "bare", public_metrics=None), user("6", "zero", verified=True,
+                                                          created_at="")),
+        page(user("7", "nulls", public_metrics={"followers_count": None, "tweet_count": 0})),
+        page(user("8", "offset", created_at="2012-01-01T01:00:00+02:00"),
+             retrieved_at="2021-10-23T19:36:18.5Z"),
+        page(user("9", "synthetic"), __twarc={"retrieved_at": RETRIEVED, "synthetic": True}),
+        json.dumps({"data": user("10", "single"), "__twarc": {"retrieved_at": RETRIEVED}}),
+        json.dumps({"data": [{"id": "99", "text": "a tweet", "author_id": "11"}],
+                    "includes": {"users": [user("11", "author")]},
+                    "__twarc": {"retrieved_at": RETRIEVED}}),  # exact: a tweet in data
+        page(user(12, "int_id_is_exact_only")),  # exact: an integer id
+        page(user("13", "colon_escape", name="a\\u003ab")),  # exact: an escaped colon
+        page(user("14", "weird_time", created_at="2010-03-03 12:49:24")),  # exact
+        page(user("15", "verified_text", verified="yes")),  # exact: verified becomes missing
+        page(user("16", "metrics_list", public_metrics=[])),  # exact: [] means no metrics
+        json.dumps({"meta": {"result_count": 0}, "__twarc": {"retrieved_at": RETRIEVED}}),
+        page(user("17", "tweetlike", text="hi"), user("18", "beside")),  # exact: not a user
+        page(user("2", "two")),  # fast: a repeat of line 1's user, kept once
+        page(user("19", "entities", entities={"url": {"urls": [{"start": 0, "end": 5}]}})),
+    ]
+
+
+@pytest.fixture
+def mixed(tmp_path) -> list[Path]:
+    first = tmp_path / "mixed.jsonl.gz"
+    first.write_bytes(gzip.compress(("\ufeff" + "\n".join(lines_of_every_kind()) + "\n")
+                                    .encode()))
+    second = tmp_path / "later.jsonl"
+    second.write_text(page(user("1", "plain_renamed"), retrieved_at="2021-11-23T19:36:18Z")
+                      + "\n")
+    return [first, second]
+
+
+def test_fast_and_exact_paths_give_the_same_table(mixed):
+    fast = load_snapshots(mixed, now=NOW)
+    exact = load_snapshots(mixed, now=NOW, fast=False)
+    pd.testing.assert_frame_equal(fast, exact)
+    assert len(fast) == 19  # 18 accounts in the first file (one read twice), 1 in the second
+    by_handle = fast.set_index("handle")
+    assert by_handle.loc["  spaced name ", "name"] == "  Spaced Name "
+    assert by_handle.loc["offset", "created_at"] == pd.Timestamp("2011-12-31T23:00:00Z")
+    assert by_handle.loc["synthetic", "synthetic"]
+    assert pd.isna(by_handle.loc["verified_text", "verified"])
+
+
+def test_the_fast_path_takes_the_clean_lines_and_leaves_the_others(tmp_path, mixed):
+    report = import_snapshots(mixed, tmp_path / "ds", now=NOW)
+    counter = report.counter
+    assert (counter.fast_lines, counter.exact_lines) == (10, 8)
+    exact = import_snapshots(mixed, tmp_path / "exact", now=NOW, fast=False)
+    assert (exact.counter.fast_lines, exact.counter.exact_lines) == (0, 18)
+    pd.testing.assert_frame_equal(load_snapshots([tmp_path / "ds"], now=NOW),
+                                  load_snapshots([tmp_path / "exact"], now=NOW))
+
+
+def test_one_file_written_through_either_path_is_the_same(tmp_path, mixed):
+    import_to_file(mixed, tmp_path / "fast.parquet", now=NOW)
+    import_to_file(mixed, tmp_path / "exact.parquet", now=NOW, fast=False)
+    assert (tmp_path / "fast.parquet").read_bytes() == (tmp_path / "exact.parquet").read_bytes()
+
+
+def test_problems_are_the_same_either_way(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join([
+        page(user("1", "future"), retrieved_at="2030-01-01T00:00:00Z"),  # fast, then checked
+        page(user("2", "negative", public_metrics={"followers_count": -4})),
+        page(user("3", "late", created_at="2022-01-01T00:00:00Z")),  # after its snapshot
+        page(user("4", "dup")).replace('"username": "dup"', '"username": "dup", "id": "5"'),
+        page(user("6", "float_id")).replace('"id": "6"', '"id": 6.0'),
+    ]) + "\n")
+    with pytest.raises(DataError) as fast:
+        load_snapshots([bad], now=NOW)
+    with pytest.raises(DataError) as exact:
+        load_snapshots([bad], now=NOW, fast=False)
+    assert str(fast.value) == str(exact.value)
+    assert len(fast.value.problems) == 6  # the five, and the bad-line count
+    assert "the key 'id' appears twice" in str(fast.value)
+
+
+def test_duplicate_keys_hidden_in_fields_the_import_skips_are_found(tmp_path):
+    hidden = tmp_path / "hidden.jsonl"
+    hidden.write_text(page(user("1", "org", entities="ENTITIES")).replace(
+        '"ENTITIES"', '{"url": {"start": 0, "start": 1}}') + "\n")
+    with pytest.raises(DataError, match=r"hidden.jsonl:1: .*the key 'start' appears twice"):
+        load_snapshots([hidden], now=NOW)
+
+
+@pytest.mark.parametrize(("line", "unique"), [
+    (b'{"a": 1, "b": {"c": "x:y", "d": [1, {"e": 2}]}}', True),
+    (b'{"a": 1, "b": {"c": 2, "c": 3}}', False),
+    (b'{"a": [{"x": 1}, {"x": 1, "x": 2}]}', False),
+    (b'{"a": "\\u003a", "a": 1}', False),  # an escaped colon: not counted, so refused
+    (b'{"a": "t\\":", "b": 1}', True),
+    (b'{"a" : 1 , "b" :2}', True),
+    (b'{"a": NaN}', False),  # not strict JSON: the exact path judges it
+])
+def test_keys_unique(line, unique):
+    assert keys_unique(line) is unique
+
+
+def test_files_read_by_several_processes_give_the_same_dataset(tmp_path):
+    files = []
+    for day in range(6):
+        path = tmp_path / f"day{day}.jsonl"
+        stamp = f"2021-10-{day + 10:02d}T12:00:00Z"
+        path.write_text(page(*[user(str(n), f"u{n}") for n in range(day, day + 5)],
+                             retrieved_at=stamp) + "\n" + page(user("2", "u2"),
+                                                               retrieved_at=stamp) + "\n")
+        files.append(path)
+    (tmp_path / "empty.json").write_text("[]")
+    files.insert(3, tmp_path / "empty.json")
+    with pytest.warns(SnapshotWarning, match="empty.json: holds an empty page"):
+        one = import_snapshots(files, tmp_path / "one", now=NOW, workers=1)
+    with pytest.warns(SnapshotWarning, match="empty.json: holds an empty page"):
+        three = import_snapshots(files, tmp_path / "three", now=NOW, workers=3)
+    assert (one.rows_added, one.repeats) == (three.rows_added, three.repeats) == (33, 3)
+    assert [f.rows for f in one.imported] == [f.rows for f in three.imported]
+    pd.testing.assert_frame_equal(load_snapshots([tmp_path / "one"], now=NOW),
+                                  load_snapshots([tmp_path / "three"], now=NOW))
+
+
+def test_problems_found_by_several_processes_are_listed_in_file_order(tmp_path):
+    files = []
+    for day in range(4):
+        path = tmp_path / f"bad{day}.jsonl"
+        path.write_text(page(user(str(day), "u", public_metrics={"tweet_count": -day - 1}))
+                        + "\n")
+        files.append(path)
+    with pytest.raises(DataError) as one:
+        import_snapshots(files, tmp_path / "one", now=NOW, workers=1)
+    with pytest.raises(DataError) as two:
+        import_snapshots(files, tmp_path / "two", now=NOW, workers=2)
+    assert str(one.value) == str(two.value)
+    assert [p.file for p in two.value.problems] == [str(f) for f in files]
+    assert not (tmp_path / "two").exists()
+
+
+_DIGITS = st.text(alphabet="0123456789", min_size=1, max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.tuples(
+    st.integers(1, 9999), st.integers(0, 13), st.integers(0, 32), st.integers(0, 25),
+    st.integers(0, 61), st.integers(0, 61),
+    st.one_of(st.none(), st.text(alphabet="0123456789", min_size=1, max_size=6)),
+    st.one_of(st.just("Z"), st.tuples(st.sampled_from("+-"), st.integers(0, 25),
+                                      st.integers(0, 61)))))
+def test_iso_times_read_as_pandas_reads_them(parts):
+    year, month, day, hour, minute, second, fraction, zone = parts
+    text = f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}"
+    text += f".{fraction}" if fraction else ""
+    text += zone if zone == "Z" else f"{zone[0]}{zone[1]:02d}:{zone[2]:02d}"
+    fast = iso_microseconds(text)
+    stamp = _parse_time(text, "ISO8601")
+    if fast is not None:
+        assert stamp is not None
+        assert fast == int(stamp.as_unit("us").asm8.view("i8")), text
+    elif stamp is not None:  # refused here, read by pandas: only where pandas is lenient
+        assert hour > 23 or minute > 59 or second > 59 or (
+            zone != "Z" and (zone[1] > 23 or zone[2] > 59)), text
