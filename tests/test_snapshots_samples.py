@@ -241,3 +241,15 @@ def test_all_samples_import_together(tmp_path):
     counts = table.groupby("platform")["account_id"].nunique().to_dict()
     # TwitterDev and ThePSF are not among the 91 looked-up users: 91 + 1 + 20.
     assert counts == {"bluesky": 1, "mastodon": 2, "twitter": 112}
+
+
+def test_a_gzipped_archive_is_validated_as_snapshots(tmp_path, capsys):
+    """`.jsonl.gz` is JSON Lines under compression, not a table ("is gzip" before)."""
+    import gzip
+
+    from adoption.cli import main
+
+    archive = tmp_path / "users.jsonl.gz"
+    archive.write_bytes(gzip.compress((SAMPLES / TWARC_USERS).read_bytes()))
+    assert main(["validate", str(archive)]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "no problems in 1 file"

@@ -157,7 +157,10 @@ def _named(problems: list[Problem], copy: Path, original: str | Path) -> list[Pr
 def _looks_like_json(path: Path) -> bool:
     """JSON content, unless the name promises a CSV: then the reader's own error
     ("looks like JSON, not a CSV table") is the helpful one."""
-    if path.suffix.lower() in (".json", ".jsonl", ".ndjson"):
+    suffixes = [suffix.lower() for suffix in path.suffixes]
+    if suffixes[-1:] in ([".gz"], [".bz2"], [".xz"], [".zst"]):  # an archive's compression
+        suffixes = suffixes[:-1]
+    if suffixes[-1:] in ([".json"], [".jsonl"], [".ndjson"]):
         return True
     if path.suffix.lower() in CSV_SUFFIXES:
         return False
