@@ -418,7 +418,9 @@ def test_every_text_is_legible_at_600_px_and_inside_the_card(built, kind, lang):
 
 def test_notebook_display_is_a_self_contained_figure(built):
     chart, _ = built[1][("curves", "fr")]
-    shown = chart._repr_html_()
+    data, metadata = chart._repr_mimebundle_()
+    shown = data["text/html"]
+    assert metadata == {"text/html": {"adoption_chart": chart.name}}  # for the report page
     assert shown.startswith('<figure lang="fr"')
     assert 'src="data:image/png;base64,' in shown
     assert "http://" not in shown and "https://" not in shown

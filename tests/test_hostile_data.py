@@ -140,7 +140,7 @@ def test_a_report_from_hostile_data_runs_nothing(tmp_path):
     report = read_page(project / "reports" / "blog.html")
     assert report.scripts == [] and report.handlers == []
     # Web addresses, anchors and the report's own relative files: nothing with a scheme.
-    assert all(re.match(r"(https?://|#|[\w./-]+$)", href) for href in report.hrefs), \
+    assert all(re.match(r"(https?://|#|[\w./-]+(#[\w-]+)?$)", href) for href in report.hrefs), \
         report.hrefs
     assert "script-src 'none'" in (report.policy or "")
 

@@ -465,10 +465,14 @@ def _note_items(rows: pd.DataFrame, lang: str, names: Names) -> list[str]:
 def _table(columns: Sequence[str], rows: Sequence[Sequence[object]],
            numeric: Sequence[int] = ()) -> HTML:
     """A table whose every cell is escaped text, except the links this module built; the
-    columns in `numeric` are set right-aligned with tabular figures (`class="num"`)."""
+    columns in `numeric` are set right-aligned with tabular figures (`class="num"`).
+    Each cell carries its column's heading (`data-label`): on a phone, where the
+    stylesheet sets each row as a block, the heading is written before the value."""
     def cell(tag: str, value: object, position: int) -> str:
         kind = ' class="num"' if position in numeric else ""
-        return f"<{tag}{kind}>{_escaped(value)}</{tag}>"
+        label = ' scope="col"' if tag == "th" else \
+            f' data-label="{html.escape(str(columns[position]), quote=True)}"'
+        return f"<{tag}{kind}{label}>{_escaped(value)}</{tag}>"
 
     head = "".join(cell("th", column, i) for i, column in enumerate(columns))
     body = "".join("<tr>" + "".join(cell("td", value, i) for i, value in enumerate(row))

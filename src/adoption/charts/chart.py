@@ -139,16 +139,20 @@ class Chart:
         figure.savefig(buffer, format="svg", metadata=metadata)
         return _accessible_svg(buffer.getvalue(), self.title, self.alt_text, self.lang)
 
-    def _repr_html_(self) -> str:
-        """JupyterLab display: the card inline as a data: URI, alt text, source caption."""
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None
+                          ) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+        """JupyterLab display: the card inline as a data: URI with its alt text (the
+        picture carries the title and source line). The metadata names the chart, so a
+        report page can show it with its downloads and citation (`report.html`)."""
         encoded = base64.b64encode(self.png()).decode("ascii")
-        caption = f"{self.source_line}. {self.credit_line}"
-        return (
+        figure = (
             f'<figure lang="{self.lang}" style="margin:0;max-width:{CARD.width}px">'
             f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(self.alt_text)}" '
             f'width="{CARD.width}" height="{CARD.height}" style="max-width:100%;height:auto">'
-            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+            "</figure>"
         )
+        return ({"text/html": figure, "text/plain": self.title},
+                {"text/html": {"adoption_chart": self.name}})
 
     def manifest_entry(self) -> dict:
         """The chart's entry in `charts/manifest.json` (see `export.py` for the format)."""

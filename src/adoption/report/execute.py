@@ -118,7 +118,7 @@ def _run(job: Job) -> str:
     nbformat.write(notebook, job.executed_path)
     from adoption.report.html import notebook_html
 
-    page = notebook_html(notebook, job.title, job.language, job.links)
+    page = notebook_html(notebook, job.title, job.language, job.links, job.charts_dir)
     job.html_path.write_text(page, encoding="utf-8")
     return ""
 

@@ -1,19 +1,28 @@
 """An executed notebook -> one self-contained HTML page for readers.
 
-nbconvert's lab look, with our template (`templates/adoption`): no code cells,
-no prompts, images inline, and no script, style or font fetched from any other
-host. Prose cells tagged `lang-en` or `lang-fr` appear only in reports of that
-language, so one notebook tells its story in English and in French.
+nbconvert's lab markup with our template (`templates/adoption`): no code cells, no
+prompts, images inline, our own small stylesheet (`site.css`, shared with the index)
+and no script, style or font fetched from any other host. Prose cells tagged
+`lang-en` or `lang-fr` appear only in reports of that language, so one notebook tells
+its story in English and in French.
+
+A chart the notebook displayed and saved appears once, as its picture (which carries
+its title and source line), with its downloads and a link to its citations beneath:
+`ChartFigures` swaps the notebook's display of a chart for that figure.
 """
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 
 import nbformat
+from markupsafe import Markup, escape
 from nbconvert import HTMLExporter
-from nbconvert.preprocessors import TagRemovePreprocessor
+from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
 from adoption.report.policy import content_security_policy
 from adoption.text import say
@@ -22,19 +31,78 @@ TEMPLATES = Path(__file__).parent / "templates"
 LANGUAGES = ("en", "fr")
 # Cells every report leaves out, whatever its language.
 HIDDEN_TAGS = {"remove-in-report"}
+# Where a built report's chart files are, relative to its page (see report/build.py).
+CHARTS_HREF = "charts/"
 
-LABEL_KEYS = ("index_label", "code_label", "data_label")
+LABEL_KEYS = ("index_label", "code_label", "data_label", "languages_label",
+              "notebook_link_label", "notebook_hint")
 
 
 def notebook_html(notebook: nbformat.NotebookNode, title: str, language: str,
-                  links: dict[str, object]) -> str:
-    """The report page. `links`: index_href, notebook_href, data (file, sha256), version."""
+                  links: dict[str, object], charts_dir: Path | None = None) -> str:
+    """The report page.
+
+    `links`: index_href, notebook_href, data (file, sha256), version, and optionally
+    other_languages (language, href) for the same report in other languages.
+    `charts_dir`: where the notebook saved its charts (their manifest and PNGs).
+    """
+    from adoption.charts.export import read_manifest
+
     notebook = nbformat.from_dict(notebook)
     notebook.metadata["title"] = title
     labels = {key: say(f"report.{key}", language) for key in LABEL_KEYS}
-    resources = {"adoption": {**labels, **links, "csp": content_security_policy()}}
+    others = [{**other, "label": say(f"report.language_{other['language']}", language)}
+              for other in links.get("other_languages", [])]
+    charts = read_manifest(charts_dir / "manifest.json") if charts_dir else []
+    resources = {"adoption": {
+        **labels, **links, "other_languages": others, "csp": content_security_policy(),
+        "charts": {entry["name"]: entry for entry in charts}, "charts_dir": charts_dir,
+        "language": language,
+    }}
     body, _ = _exporter(language).from_notebook_node(notebook, resources=resources)
     return body
+
+
+class ChartFigures(Preprocessor):
+    """Each saved chart's display becomes the report's figure: picture, downloads, citation."""
+
+    def preprocess_cell(self, cell, resources, index):
+        site = resources.get("adoption", {})
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("text/html", {}).get(CHART_KEY)
+            entry = site.get("charts", {}).get(name)
+            if entry is not None and site.get("charts_dir") is not None:
+                output.data["text/html"] = chart_figure_html(
+                    entry, site["charts_dir"], site["language"], site["index_href"])
+        return cell, resources
+
+
+# The display metadata by which a notebook output says "this is chart NAME"
+# (set by `Chart._repr_mimebundle_`).
+CHART_KEY = "adoption_chart"
+
+
+def chart_figure_html(entry: Mapping, charts_dir: Path, language: str, index_href: str) -> str:
+    """One chart on a report page: the card PNG inline (the page stays self-contained),
+    its alt text, and links to its files and to its citations on the index."""
+    files = entry["files"]
+    png = base64.b64encode((charts_dir / files["png"]).read_bytes()).decode("ascii")
+    size = entry["sizes"]["png"]
+    downloads = [(files["png"], "file_png"), (files["svg"], "file_svg"),
+                 (files["csv"], "file_csv")]
+    links = " ".join(
+        f'<a href="{escape(CHARTS_HREF + quote(file))}" download>'
+        f'{escape(say("report." + key, language))}</a>' for file, key in downloads)
+    cite = f'{index_href}#chart-{quote(entry["name"])}'
+    return str(Markup(
+        '<figure class="chart" id="chart-{name}" lang="{lang}">'
+        '<img src="data:image/png;base64,{png}" alt="{alt}" width="{width}" height="{height}">'
+        '<figcaption class="chart-links">{download}: {links} <a href="{cite}">{cite_label}</a>'
+        "</figcaption></figure>"
+    ).format(name=entry["name"], lang=entry["lang"], png=png, alt=entry["alt_text"],
+             width=size["width"], height=size["height"],
+             download=say("report.download", language), links=Markup(links), cite=cite,
+             cite_label=say("report.cite", language)))
 
 
 @cache
@@ -52,4 +120,5 @@ def _exporter(language: str) -> HTMLExporter:
     other_languages = {f"lang-{code}" for code in LANGUAGES if code != language}
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS | other_languages), enabled=True)
+    exporter.register_preprocessor(ChartFigures(), enabled=True)
     return exporter
