@@ -42,6 +42,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import NoReturn
 
+from adoption.report.lifeline import end_with_parent
+
 SERVER_VARIABLE = "ADOPTION_KERNEL_SERVER"
 SWITCH_VARIABLE = "ADOPTION_FORK_KERNELS"
 # What the report notebooks import: the server imports it once for every kernel.
@@ -87,8 +89,9 @@ def kernel_server(environment: Mapping[str, str]) -> Iterator[None]:
             listener.bind(address)
             listener.listen(16)
             # stdin is the server's lifeline: it exits when we close it, or die.
-            server = subprocess.Popen([*command, str(listener.fileno())], env=env, cwd=folder,
-                                      stdin=subprocess.PIPE, pass_fds=[listener.fileno()])
+            server = subprocess.Popen([*command, str(listener.fileno()), str(os.getpid())],
+                                      env=env, cwd=folder, stdin=subprocess.PIPE,
+                                      pass_fds=[listener.fileno()])
         # The listener is the server's alone now: if it dies, asking for a kernel fails
         # at once instead of waiting in the queue.
     except OSError:
@@ -214,7 +217,8 @@ class ForkedKernel:
 
 def serve() -> NoReturn:
     """Import the report stack once, then fork a kernel for each request, until the
-    build closes our stdin."""
+    build closes our stdin (or dies: see `lifeline`)."""
+    end_with_parent(int(sys.argv[2]))
     listener = socket.socket(fileno=int(sys.argv[1]))
     started_with = dict(os.environ)
     # Ctrl-C is for the build to handle (the terminal sends it to us too). Kernels
@@ -252,12 +256,13 @@ def _serve_one(connection: socket.socket, listener: socket.socket,
         connection.sendall(json.dumps({"refused": reason}).encode() + b"\n")
         return
     started_read, started_write = os.pipe()
+    server = os.getpid()
     pid = os.fork()
     if pid == 0:
         os.close(started_read)
         connection.close()
         listener.close()
-        _become_kernel(request, started_write)
+        _become_kernel(request, started_write, server)
     os.close(started_write)
     # Answer once the kernel listens: a client that connects earlier waits for zmq's
     # next reconnection attempt, a tenth of a second later, on every socket.
@@ -279,11 +284,12 @@ def _cannot_fork(request: dict, environment: dict[str, str], set_by_imports: set
     return ""
 
 
-def _become_kernel(request: dict, started: int) -> None:
+def _become_kernel(request: dict, started: int, server: int) -> None:
     """In the forked child: set up as `python -m ipykernel_launcher` would, run the
     kernel, exit as Python would; never returns."""
     code = 1
     try:
+        end_with_parent(server)  # a kernel of a killed build has no one to answer to
         os.setsid()  # its own session and group, as jupyter_client starts kernels
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the notebook may wait on children
