@@ -154,6 +154,9 @@ def kernel_environment() -> dict[str, str]:
     environment.update({name: "1" for name in THREAD_VARIABLES})
     # ipykernel's debugger otherwise warns on every kernel start about frozen modules.
     environment.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    # pyarrow's bundled jemalloc otherwise starts a thread when loaded, and the kernel
+    # server, which loads it, must have a single thread to fork kernels safely.
+    environment.setdefault("JE_ARROW_MALLOC_CONF", "background_thread:false")
     return environment
 
 
@@ -203,6 +206,8 @@ def _failure_paragraph(job: Job, error: Exception) -> str:
     ename = getattr(error, "ename", type(error).__name__)
     evalue = getattr(error, "evalue", str(error))
     evalue = " ".join(str(evalue).split()).rstrip(".")
+    if ename == "DeadKernelError":
+        evalue += " (its process ended during a cell: a crash, os._exit, or no memory left)"
     return f"Report '{job.name}' failed {where} {job.notebook.name}: {ename}: {evalue}."
 
 

@@ -11,12 +11,15 @@ namespace, session, working folder and environment; nothing one notebook does
 reaches another. What it inherits are modules imported before any notebook ran,
 as a new kernel would have them after its imports.
 
-`kernel_manager.PreloadedKernelManager`, the kernel manager the build hands to
-papermill, asks the server for a kernel when the build runs one
+The build's kernels start through a jupyter_client kernel provisioner,
+`kernel_manager.ForkedKernelProvisioner` (registered as `adoption-forked-kernel`),
+which asks the server for a kernel when the build runs one
 (ADOPTION_KERNEL_SERVER names its socket), the kernel is this interpreter's
 standard `python3` kernel and the environment matches the server's; otherwise, or
-with ADOPTION_FORK_KERNELS=0, or where there is no fork (Windows, macOS), it starts
-a kernel the usual way.
+with ADOPTION_FORK_KERNELS=0, or where there is no fork (Windows, macOS), the
+kernel starts the usual way. The server forks only while it has a single thread
+(counted by the system, native threads included): a forked child would inherit
+locks held by threads that do not exist in it.
 """
 
 from __future__ import annotations
@@ -25,10 +28,10 @@ import asyncio
 import atexit
 import contextlib
 import importlib
+import importlib.util
 import json
 import logging
 import os
-import runpy
 import select
 import shutil
 import signal
@@ -273,8 +276,9 @@ def _serve_one(connection: socket.socket, listener: socket.socket,
 
 def _cannot_fork(request: dict, environment: dict[str, str], set_by_imports: set[str]) -> str:
     """Why this server cannot give the kernel asked for, or '' when it can."""
-    if threading.active_count() > 1:  # forking a threaded process is not safe
-        return "the server runs threads"
+    threads = _threads()
+    if threads > 1:  # a forked child gets one thread; locks others held stay held
+        return f"the server runs {threads} threads"
     ignored = PER_KERNEL_VARIABLES | set_by_imports
     asked = {k: v for k, v in request.get("env", {}).items() if k not in ignored}
     differing = sorted(name for name in {*asked, *environment}
@@ -282,6 +286,16 @@ def _cannot_fork(request: dict, environment: dict[str, str], set_by_imports: set
     if differing:
         return f"the kernel's environment differs from the server's in {', '.join(differing)}"
     return ""
+
+
+def _threads() -> int:
+    """This process's threads, native ones included (`threading` sees only Python's):
+    a library may start one on import (pyarrow's jemalloc does, unless told not to,
+    see `execute.kernel_environment`)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
 
 
 def _become_kernel(request: dict, started: int, server: int) -> None:
@@ -299,23 +313,12 @@ def _become_kernel(request: dict, started: int, server: int) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
-        os.environ["JPY_PARENT_PID"] = str(os.getppid())  # as jupyter_client's launcher sets it
-        sys.path.insert(0, os.getcwd())  # as `python -m` does; the launcher keeps it or not
+        os.environ["JPY_PARENT_PID"] = str(server)  # as jupyter_client's launcher sets it
         # The kernel watches its parent, this server, and ends if it goes away.
-        sys.argv = ["ipykernel_launcher", *request["arguments"],
-                    f"--IPKernelApp.parent_handle={os.getppid()}"]
+        arguments = [*request["arguments"], f"--IPKernelApp.parent_handle={server}"]
+        sys.argv = [importlib.util.find_spec("ipykernel_launcher").origin, *arguments]
         _reseed_numpy()
-        from ipykernel import kernelapp
-
-        def launch_new_instance() -> None:
-            """The launcher's last step, telling the server once the sockets are bound."""
-            app = kernelapp.IPKernelApp.instance()
-            app.initialize()
-            os.close(started)
-            app.start()
-
-        kernelapp.launch_new_instance = launch_new_instance  # in this kernel's process only
-        runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
+        _run_kernel(arguments, started)
         code = 0
     except SystemExit as exit_:
         code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
@@ -326,6 +329,18 @@ def _become_kernel(request: dict, started: int, server: int) -> None:
             stream.flush()
         atexit._run_exitfuncs()
         os._exit(code)
+
+
+def _run_kernel(arguments: list[str], started: int) -> None:
+    """What `ipykernel_launcher` does (`IPKernelApp.launch_instance`), telling the
+    server once the kernel's sockets are bound. The launcher first takes the working
+    folder off `sys.path`, which `python -c` (the server) did not put there."""
+    from ipykernel.kernelapp import IPKernelApp
+
+    app = IPKernelApp.instance()
+    app.initialize(arguments)
+    os.close(started)
+    app.start()
 
 
 def _reseed_numpy() -> None:
