@@ -16,8 +16,11 @@ points: provisioners, kernel spec managers, client classes.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import time
+from functools import cache
 from importlib.metadata import entry_points
 from queue import Empty
 from typing import Any
@@ -64,6 +67,15 @@ class ForkedKernelProvisioner(LocalProvisioner):
             await self.process.ended()
         return await super().wait()
 
+    async def kill(self, restart: bool = False) -> None:
+        """Kill the kernel, and return once it has ended. The kernel manager polls a
+        killed kernel every tenth of a second until it is gone; a forked kernel says
+        at once when it is, which saves that tenth on every report."""
+        await super().kill(restart=restart)
+        if isinstance(self.process, ForkedKernel):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.process.ended(), timeout=5)
+
 
 class ReportKernelSpecManager(KernelSpecManager):
     """Kernel specs as jupyter_client finds them, with the forked-kernel provisioner
@@ -78,6 +90,7 @@ class ReportKernelSpecManager(KernelSpecManager):
         return spec
 
 
+@cache
 def provisioner_registered() -> bool:
     """Whether the installed project registers the provisioner (a source tree run
     without `pip install` does not; its kernels then start the usual way)."""

@@ -221,8 +221,11 @@ class ForkedKernel:
 def serve() -> NoReturn:
     """Import the report stack once, then fork a kernel for each request, until the
     build closes our stdin (or dies: see `lifeline`)."""
-    end_with_parent(int(sys.argv[2]))
     listener = socket.socket(fileno=int(sys.argv[1]))
+    # A build that dies cannot remove the socket's private folder: we do, then end.
+    folder = os.path.dirname(listener.getsockname())
+    signal.signal(signal.SIGTERM, lambda *_: _end(folder))
+    end_with_parent(int(sys.argv[2]), signal.SIGTERM)
     started_with = dict(os.environ)
     # Ctrl-C is for the build to handle (the terminal sends it to us too). Kernels
     # that end are reaped at once: their managers watch them through pidfds.
@@ -249,6 +252,11 @@ def serve() -> NoReturn:
         connection.settimeout(10)  # a client sends its request at once
         with connection, contextlib.suppress(OSError, ValueError):  # a client gone: next
             _serve_one(connection, listener, environment, set_by_imports)
+
+
+def _end(folder: str) -> NoReturn:
+    shutil.rmtree(folder, ignore_errors=True)
+    os._exit(1)
 
 
 def _serve_one(connection: socket.socket, listener: socket.socket,
@@ -306,6 +314,7 @@ def _become_kernel(request: dict, started: int, server: int) -> None:
         end_with_parent(server)  # a kernel of a killed build has no one to answer to
         os.setsid()  # its own session and group, as jupyter_client starts kernels
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the server's, not a kernel's
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the notebook may wait on children
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)  # jupyter_client gives kernels a closed stdin

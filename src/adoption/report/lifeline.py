@@ -9,9 +9,10 @@ run on for minutes, holding memory.
 So each of them ends when the process it depends on does:
 
 - the kernel server, with the build, and forked kernels, with the kernel server:
-  each asks Linux to kill it when its parent ends (`prctl` with PR_SET_PDEATHSIG;
+  each asks Linux to signal it when its parent ends (`prctl` with PR_SET_PDEATHSIG;
   "parent" means the thread that started it, which for the kernel server is the
-  one that entered `kernel_server`, and lives as long as the server);
+  one that entered `kernel_server`, and lives as long as the server). Kernels are
+  killed; the server is sent SIGTERM, removes its socket's folder and exits;
 - workers, with the build, which they watch through a pidfd. Their parent is
   multiprocessing's fork server, which outlives the build as long as any worker
   lives (each worker holds the pipe that would tell the fork server to stop),
@@ -36,14 +37,14 @@ import threading
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def end_with_parent(parent_pid: int) -> None:
-    """Have this process killed when its parent ends; exit now if `parent_pid`, the
-    parent this process was started by, has ended already (before this call, the
-    kernel would not tell us)."""
+def end_with_parent(parent_pid: int, signum: int = signal.SIGKILL) -> None:
+    """Have this process sent `signum` (by default killed) when its parent ends; exit
+    now if `parent_pid`, the parent this process was started by, has ended already
+    (before this call, the kernel would not tell us)."""
     if sys.platform != "linux":
         return
     libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+    if libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0) != 0:
         return  # refused (a sandbox): the parent's own clean-up still applies
     if os.getppid() != parent_pid:
         os._exit(1)
