@@ -251,3 +251,21 @@ def test_a_kernel_that_dies_or_exits_fails_its_report_alone(tmp_path, fork):
     assert "Traceback" not in result.stderr
     assert (tmp_path / "reports" / "hi.html").is_file()
     assert processes_marked(token) == []
+
+
+def test_a_forked_kernel_that_cannot_start_is_refused_quietly(tmp_path, capfd):
+    """Its sockets cannot be made (as when the build is interrupted while a kernel
+    starts, and its socket folder is gone): the manager is told there is no kernel,
+    and nothing reaches the terminal."""
+    environment = kernel_environment()
+    (tmp_path / "file").write_text("not a folder")
+    connection = {"transport": "ipc", "ip": str(tmp_path / "file" / "kernel"), "key": "",
+                  "signature_scheme": "hmac-sha256", "kernel_name": "python3",
+                  **{f"{channel}_port": number for number, channel in enumerate(
+                      ("shell", "iopub", "stdin", "control", "hb"), start=1)}}
+    (tmp_path / "kernel.json").write_text(json.dumps(connection))
+    command = [sys.executable, "-m", "ipykernel_launcher", "-f", str(tmp_path / "kernel.json")]
+    with kernel_server(environment):
+        assert request_kernel(command, environment, os.getcwd()) is None
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.err + captured.out

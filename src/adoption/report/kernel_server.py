@@ -277,9 +277,10 @@ def _serve_one(connection: socket.socket, listener: socket.socket,
     os.close(started_write)
     # Answer once the kernel listens: a client that connects earlier waits for zmq's
     # next reconnection attempt, a tenth of a second later, on every socket.
-    os.read(started_read, 1)
+    started = os.read(started_read, 1) == b"1"  # or the kernel ended first
     os.close(started_read)
-    connection.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+    reply = {"pid": pid} if started else {"refused": "the forked kernel could not start"}
+    connection.sendall(json.dumps(reply).encode() + b"\n")
 
 
 def _cannot_fork(request: dict, environment: dict[str, str], set_by_imports: set[str]) -> str:
@@ -342,12 +343,20 @@ def _become_kernel(request: dict, started: int, server: int) -> None:
 
 def _run_kernel(arguments: list[str], started: int) -> None:
     """What `ipykernel_launcher` does (`IPKernelApp.launch_instance`), telling the
-    server once the kernel's sockets are bound. The launcher first takes the working
-    folder off `sys.path`, which `python -c` (the server) did not put there."""
+    server once the kernel's sockets are bound (or, by ending, that it could not).
+    The launcher first takes the working folder off `sys.path`, which `python -c`
+    (the server) did not put there."""
     from ipykernel.kernelapp import IPKernelApp
 
     app = IPKernelApp.instance()
-    app.initialize(arguments)
+    try:
+        app.initialize(arguments)
+    except Exception:
+        # Say nothing: the server tells the kernel manager, which starts a kernel the
+        # usual way, and that one reports what is wrong. (Often nothing is: the build
+        # was interrupted and the kernel's socket folder is gone already.)
+        os._exit(1)
+    os.write(started, b"1")
     os.close(started)
     app.start()
 
