@@ -9,7 +9,11 @@ Prints, in one run, for the default report set:
   rather than forked from the build's kernel server, for comparison;
 - a no-op rebuild (nothing changed), through the real `adoption report` command;
 - the floor: starting one kernel per report that imports pandas, matplotlib,
-  seaborn, scipy and statsmodels, then stopping it, one after the other.
+  seaborn, scipy and statsmodels, then stopping it, one after the other;
+- what the build's kernel manager spends on each report's kernel: starting it
+  (forked from a kernel server, and the usual way), running one cell, stopping
+  it; the median and the fastest of `--kernels` (default 15) in a row. On a
+  machine other people use, the fastest is the steadiest figure.
 
 Targets: the parallel build within 1.5x of the floor divided by the cores; the
 no-op rebuild under 1 s. Builds go to temporary folders; `reports/` is untouched.
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,7 +43,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", type=Path, default=PROJECT_ROOT / "reports.toml")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--kernels", type=int, default=15,
+                        help="kernels started, one after the other, to time each kind")
+    parser.add_argument("--kernels-only", action="store_true",
+                        help="time the kernels only (not the builds nor the floor)")
     args = parser.parse_args()
+    if args.kernels_only:
+        print_kernel_starts(args.kernels)
+        return
     reports = len(load_config(args.config).reports)
     cores = os.cpu_count() or 1
     print(f"{reports} reports, {cores} cores, default --jobs {args.jobs}")
@@ -63,6 +75,43 @@ def main() -> None:
     print(f"{'parallel build / (floor / cores)':<34}{default_jobs / ideal:8.2f} x "
           "(target <= 1.5)")
     print(f"{'speed-up, --jobs 1 / default':<34}{one_job / default_jobs:8.2f} x")
+    print_kernel_starts(args.kernels)
+
+
+def print_kernel_starts(count: int) -> None:
+    for fork in ("1", "0"):
+        times = sorted(kernel_starts(count, fork))
+        kind = "forked" if fork == "1" else "usual"
+        print(f"{f'kernel, {kind} (start+cell+stop)':<34}{statistics.median(times):8.3f} s"
+              f"   (fastest {times[0]:.3f} s, {count} kernels)")
+
+
+def kernel_starts(count: int, fork: str) -> list[float]:
+    """Seconds to start a report kernel as the build does, run one cell, stop it."""
+    import asyncio
+
+    from adoption.report.execute import kernel_environment
+    from adoption.report.kernel_manager import PreloadedKernelManager
+    from adoption.report.kernel_server import kernel_server
+
+    os.environ[SWITCH_VARIABLE] = fork
+    environment = kernel_environment()
+
+    async def one() -> float:
+        started = time.perf_counter()
+        manager = PreloadedKernelManager(kernel_name="python3")
+        await manager.start_kernel(cwd=str(PROJECT_ROOT), env=environment)
+        client = manager.client()
+        client.start_channels()
+        await client.wait_for_ready(timeout=120)
+        await client.execute_interactive("1 + 1", timeout=60, output_hook=lambda _: None)
+        client.stop_channels()
+        await manager.shutdown_kernel(now=True)
+        return time.perf_counter() - started
+
+    with kernel_server(environment):
+        asyncio.run(one())  # the first waits for the server's imports: not counted
+        return [asyncio.run(one()) for _ in range(count)]
 
 
 def timed_build(config: Path, out: Path, jobs: int,

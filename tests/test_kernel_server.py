@@ -16,11 +16,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from jupyter_client.provisioning import LocalProvisioner
 from test_report_build import report, write_config
 
 from adoption.report.build import build_reports
 from adoption.report.execute import kernel_environment
-from adoption.report.kernel_manager import PreloadedKernelManager
+from adoption.report.kernel_manager import (
+    PROVISIONER,
+    ForkedKernelProvisioner,
+    PreloadedKernelManager,
+)
 from adoption.report.kernel_server import (
     SERVER_VARIABLE,
     SWITCH_VARIABLE,
@@ -108,6 +113,7 @@ def test_kernels_and_server_end_with_the_build():
     async def one_kernel() -> ForkedKernel:
         manager = PreloadedKernelManager(kernel_name="python3")
         await manager.start_kernel(cwd=os.getcwd(), env=environment)
+        assert type(manager.provisioner) is ForkedKernelProvisioner
         kernel = manager.provisioner.process
         assert isinstance(kernel, ForkedKernel)
         assert kernel.poll() is None
@@ -164,3 +170,102 @@ def test_the_command_line_and_the_build_process_stay_light():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_the_fork_is_a_provisioner_registered_through_the_entry_point():
+    """jupyter_client finds it by name among the installed kernel provisioners."""
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.provisioning import KernelProvisionerFactory
+
+    spec = KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher"], display_name="x",
+                      metadata={"kernel_provisioner": {"provisioner_name": PROVISIONER}})
+    provisioner = KernelProvisionerFactory.instance().create_provisioner_instance(
+        "some-id", spec, parent=None)
+    assert type(provisioner) is ForkedKernelProvisioner
+
+
+def test_the_build_names_the_provisioner_only_while_a_server_runs():
+    environment = kernel_environment()
+
+    async def provisioner_of_a_kernel() -> object:
+        manager = PreloadedKernelManager(kernel_name="python3")
+        await manager.start_kernel(cwd=os.getcwd(), env=environment)
+        try:
+            return manager.provisioner
+        finally:
+            await manager.shutdown_kernel(now=True)
+
+    with kernel_server(environment):
+        forked = asyncio.run(provisioner_of_a_kernel())
+    usual = asyncio.run(provisioner_of_a_kernel())
+    assert type(forked) is ForkedKernelProvisioner
+    assert type(usual) is LocalProvisioner
+
+
+def test_the_server_counts_native_threads_and_refuses_to_fork_with_more_than_one():
+    """pyarrow's jemalloc starts a thread `threading` does not see; the build's kernel
+    environment turns it off, and a server with a thread of any kind does not fork."""
+    code = ("import threading\nimport pyarrow\n"
+            "from adoption.report.kernel_server import _cannot_fork, _threads\n"
+            "print(_threads(), threading.active_count())\n"
+            "stop = threading.Event()\n"
+            "threading.Thread(target=stop.wait).start()\n"
+            "print(repr(_cannot_fork({}, {}, set())))\nstop.set()\n")
+    environment = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    environment.pop("JE_ARROW_MALLOC_CONF", None)
+    default = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True, env=environment).stdout.splitlines()
+    assert default[0] == "2 1"  # the jemalloc thread, unseen by threading
+    quiet = {**environment, "JE_ARROW_MALLOC_CONF":
+             kernel_environment()["JE_ARROW_MALLOC_CONF"]}
+    told = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, env=quiet).stdout.splitlines()
+    assert told == ["1 1", "'the server runs 2 threads'"]
+
+
+@pytest.mark.parametrize("fork", ["1", "0"])
+def test_a_kernel_that_dies_or_exits_fails_its_report_alone(tmp_path, fork):
+    """os._exit kills the kernel mid-cell; sys.exit is an error in a cell (IPython
+    catches it). Either way the report fails with a clear paragraph, the other
+    reports are built, and no process is left: with forked kernels or without."""
+    from test_report_safety import processes_marked
+
+    (tmp_path / "notebooks").mkdir()
+    for name in ("dying", "greeting"):
+        (tmp_path / "notebooks" / f"{name}.ipynb").write_bytes(
+            (FIXTURES / f"{name}.ipynb").read_bytes())
+    write_config(tmp_path, report("died", "dying", how="exit"),
+                 report("exited", "dying", how="sys_exit"), report("hi", "greeting"))
+    token = f"kernel-ends-{fork}-{os.getpid()}"
+    result = subprocess.run(
+        [sys.executable, "-m", "adoption", "report", "--config", str(tmp_path / "reports.toml"),
+         "--out", str(tmp_path / "reports"), "--jobs", "1"],
+        env={**os.environ, SWITCH_VARIABLE: fork, "ADOPTION_TEST_BUILD": token},
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1
+    assert "Report 'died' failed while running dying.ipynb: DeadKernelError: Kernel died " \
+           "(its process ended during a cell" in result.stderr
+    assert "Report 'exited' failed in cell 3 (`import os`) of dying.ipynb: SystemExit: 3." \
+           in result.stderr
+    assert "1 built, 0 up to date, 2 failed (died, exited)" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (tmp_path / "reports" / "hi.html").is_file()
+    assert processes_marked(token) == []
+
+
+def test_a_forked_kernel_that_cannot_start_is_refused_quietly(tmp_path, capfd):
+    """Its sockets cannot be made (as when the build is interrupted while a kernel
+    starts, and its socket folder is gone): the manager is told there is no kernel,
+    and nothing reaches the terminal."""
+    environment = kernel_environment()
+    (tmp_path / "file").write_text("not a folder")
+    connection = {"transport": "ipc", "ip": str(tmp_path / "file" / "kernel"), "key": "",
+                  "signature_scheme": "hmac-sha256", "kernel_name": "python3",
+                  **{f"{channel}_port": number for number, channel in enumerate(
+                      ("shell", "iopub", "stdin", "control", "hb"), start=1)}}
+    (tmp_path / "kernel.json").write_text(json.dumps(connection))
+    command = [sys.executable, "-m", "ipykernel_launcher", "-f", str(tmp_path / "kernel.json")]
+    with kernel_server(environment):
+        assert request_kernel(command, environment, os.getcwd()) is None
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.err + captured.out

@@ -182,8 +182,8 @@ def test_config_errors_name_the_line(project):
     with pytest.raises(DataError) as caught:
         load_config(config)
     text = str(caught.value)
-    assert f"{config}:9: notebook 'notebooks/missing.ipynb' not found" in text
-    assert f"{config}:9: report name 'hi' is already used" not in text  # one problem there
+    assert f"{config}:12: notebook 'notebooks/missing.ipynb' not found" in text
+    assert f"{config}:12: report name 'hi' is already used" not in text  # one problem there
 
 
 def test_only_unknown_report_is_an_error(project):

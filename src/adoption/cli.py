@@ -179,6 +179,8 @@ def _run_compare(args: argparse.Namespace) -> int:
 
 
 def _add_report(commands: argparse._SubParsersAction) -> None:
+    from adoption.report.lock import DEFAULT_WAIT
+
     command = commands.add_parser(
         "report", help="run the notebooks and build the HTML reports",
         description="Run the configured notebooks with papermill and write HTML reports, "
@@ -190,14 +192,34 @@ def _add_report(commands: argparse._SubParsersAction) -> None:
     command.add_argument("--only", action="append", default=[], metavar="NAME",
                          help="build only this report (repeatable)")
     command.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    command.add_argument("--wait", type=seconds, default=DEFAULT_WAIT, metavar="SECONDS",
+                         help="when another build is writing into the same folder, wait "
+                              "this long for it to finish, then build what is still out of "
+                              f"date (default: {DEFAULT_WAIT:g}; 0: refuse at once)")
     command.set_defaults(run=_run_report)
+
+
+def seconds(text: str) -> float:
+    """An argparse type: a number of seconds, 0 or more."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} is not 0 or more seconds")
+    return value
 
 
 def _run_report(args: argparse.Namespace) -> int:
     from adoption.report.build import build_reports
+    from adoption.report.lock import BuildBusy
 
-    outcome = build_reports(args.config, args.out, jobs=args.jobs, only=args.only,
-                            force=args.force)
+    try:
+        outcome = build_reports(args.config, args.out, jobs=args.jobs, only=args.only,
+                                force=args.force, wait=args.wait)
+    except BuildBusy as busy:
+        print(f"adoption: {busy}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     return EXIT_OK if outcome.ok else EXIT_BAD_INPUT
 
 

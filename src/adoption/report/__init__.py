@@ -1,6 +1,9 @@
 """The report build: notebooks -> papermill -> nbconvert -> `reports/`.
 
     config        reports.toml: which notebooks, with which parameters
+    parameters    do a report's parameters suit its notebook's declarations?
+    lock          one build at a time per output folder; what a killed one left
+    lifeline      a build's processes end with it, even when it is killed
     fingerprint   content hashes: is a report up to date?
     execute       one report in a worker process (papermill, then HTML)
     worker        what every worker process imports, once for all of them

@@ -1,17 +1,22 @@
 """`adoption report`: build every report that is out of date, in parallel, safely.
 
+0. Take the output folder's lock (see `lock`): a second build into the same
+   folder waits for the first (`--wait`), then clears what a killed build left.
 1. Read `reports.toml`; hash each report's inputs (see `fingerprint`); skip the
-   ones already built from the same inputs (unless `--force`).
+   ones already built from the same inputs and whose files are all in place
+   (unless `--force`).
 2. Run the rest in separate processes (`--jobs`, default: the number of cores),
    each into its own staging folder `reports/.build/<name>/`.
 3. Publish each report that succeeded by moving its files into place (`os.replace`,
    atomic per file; Ctrl-C is held off while a report's files move). A failed
    report keeps its last good page; its executed notebook is kept as
    `executed/<name>.failed.ipynb` for inspection.
-4. Write the charts manifest, the build state and `index.html`.
+4. Write the charts manifest, the build state and `index.html`. The manifest
+   and the index list only files that are there.
 
 The build goes on past a failed report and exits 1 at the end, naming each
-failure in one paragraph.
+failure in one paragraph, with every detail; the index says the same without
+the machine's paths or excerpts of notebooks and data (`Outcome.note`).
 """
 
 from __future__ import annotations
@@ -34,7 +39,9 @@ from adoption import __version__
 from adoption.problems import DataError, problem
 from adoption.report.config import BuildConfig, ReportSpec, load_config
 from adoption.report.execute import Job, Outcome, kernel_environment, run_job
-from adoption.report.fingerprint import data_inputs, library_digest, report_digest
+from adoption.report.fingerprint import data_inputs, library_digest, relative, report_digest
+from adoption.report.lifeline import end_with_build
+from adoption.report.lock import DEFAULT_WAIT, clean_leftovers, output_lock
 from adoption.report.progress import Progress
 from adoption.report.state import STATE_DIR, BuildState
 
@@ -56,12 +63,23 @@ class BuildOutcome:
 
 def build_reports(config_path: str | Path, out_dir: str | Path, *, jobs: int | None = None,
                   only: Iterable[str] = (), force: bool = False,
-                  stream=None) -> BuildOutcome:
-    """Build the reports of `config_path` into `out_dir`; see the module docstring."""
+                  stream=None, wait: float = DEFAULT_WAIT) -> BuildOutcome:
+    """Build the reports of `config_path` into `out_dir`; see the module docstring.
+
+    `wait`: seconds to wait for another build writing into `out_dir` (0: refuse at
+    once); raises `lock.BuildBusy` when it has not finished by then."""
     started = time.perf_counter()
     config = load_config(config_path)
     selected = _select(config, list(only))
     out = Path(out_dir).resolve()
+    stream = stream or sys.stderr
+    with output_lock(out, wait, stream):
+        clean_leftovers(out)
+        return _build(config, selected, out, jobs, force, only, stream, started)
+
+
+def _build(config: BuildConfig, selected: list[ReportSpec], out: Path, jobs: int | None,
+           force: bool, only: Iterable[str], stream, started: float) -> BuildOutcome:
     state = BuildState.load(out)
     library = library_digest()
     outcome = BuildOutcome()
@@ -73,11 +91,12 @@ def build_reports(config_path: str | Path, out_dir: str | Path, *, jobs: int | N
         else:
             plan.append((spec, digest))
     plan.sort(key=lambda item: _longest_first(state, item[0], config))
-    progress = Progress([spec.name for spec, _ in plan], stream or sys.stderr)
+    progress = Progress([spec.name for spec, _ in plan], stream)
     if plan:
         _run_plan(plan, config, out, state, outcome, progress, jobs or os.cpu_count() or 1)
     forgotten = _forget_removed_reports(config, state) if not only else []
-    if plan or forgotten or not (out / "index.html").is_file():
+    if plan or forgotten or not all((out / path).is_file()
+                                    for path in ("index.html", f"{CHARTS_DIR}/{MANIFEST}")):
         _write_outputs(config, state, out)
     progress.summary(outcome, time.perf_counter() - started)
     return outcome
@@ -142,8 +161,9 @@ def _execute(work: list[Job], jobs: int, progress: Progress) -> Iterator[Outcome
             progress.started(job.name)
             yield run_job(job)
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(work)),
-                             mp_context=_worker_context()) as pool:
+    # Workers end with the build, even when it is killed (see `lifeline`).
+    with ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=_worker_context(),
+                             initializer=end_with_build, initargs=(os.getpid(),)) as pool:
         pending: dict[Future, str] = {}
         queue = list(work)
 
@@ -194,7 +214,8 @@ def _job(spec: ReportSpec, config: BuildConfig, out: Path) -> Job:
         "version": __version__,
     }
     return Job(spec.name, spec.title, spec.notebook, spec.parameters, spec.language, staging,
-               config.root, config.cell_timeout, links)
+               config.root, config.cell_timeout, links, str(config.path), spec.line,
+               spec.parameter_lines)
 
 
 def _publish(spec: ReportSpec, digest: str, result: Outcome, config: BuildConfig, out: Path,
@@ -205,9 +226,9 @@ def _publish(spec: ReportSpec, digest: str, result: Outcome, config: BuildConfig
     for chart in charts:
         owner = state.chart_owner(chart["name"])
         if owner not in (None, spec.name):
-            return Outcome(spec.name, False, result.seconds,
-                           f"Report '{spec.name}' draws chart '{chart['name']}', which report "
-                           f"'{owner}' already publishes; give one of them another name.")
+            error = (f"Report '{spec.name}' draws chart '{chart['name']}', which report "
+                     f"'{owner}' already publishes; give one of them another name.")
+            return Outcome(spec.name, False, result.seconds, error, error)
     old_files = set(state.files_of(spec.name))
     (out / EXECUTED_DIR).mkdir(parents=True, exist_ok=True)
     (out / CHARTS_DIR).mkdir(parents=True, exist_ok=True)
@@ -220,7 +241,7 @@ def _publish(spec: ReportSpec, digest: str, result: Outcome, config: BuildConfig
     state.reports[spec.name] = {
         "digest": digest,
         "title": spec.title,
-        "notebook": str(spec.notebook.relative_to(config.root)),
+        "notebook": relative(spec.notebook, config.root),
         "parameters": spec.parameters,
         "language": spec.language,
         "data": data_inputs(spec, config),
@@ -243,19 +264,22 @@ def _staged_charts(charts_dir: Path) -> list[dict]:
 
 
 def _keep_failure(result: Outcome, out: Path, state: BuildState) -> Outcome:
-    """Keep the failed notebook for inspection; say where it is and what still stands."""
+    """Keep the failed notebook for inspection; say where it is and what still stands:
+    in full in the terminal, with paths relative to the output folder in the index."""
     executed = out / STATE_DIR / result.name / f"{result.name}.ipynb"
-    kept = out / EXECUTED_DIR / f"{result.name}.failed.ipynb"
-    error = result.error
+    kept = Path(EXECUTED_DIR) / f"{result.name}.failed.ipynb"
+    previous = Path(f"{result.name}.html")
+    error, note = result.error, result.note or f"Report '{result.name}' failed."
     if executed.is_file():
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(executed, kept)
-        error += f" The executed notebook is kept at {kept}."
-    previous = out / f"{result.name}.html"
-    if previous.is_file():
-        error += f" The last good page, {previous}, is unchanged."
-    state.reports.setdefault(result.name, {})["failure"] = error
-    return replace(result, error=error)
+        (out / kept).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(executed, out / kept)
+        error += f" The executed notebook is kept at {out / kept}."
+        note += f" The executed notebook is kept as {kept.as_posix()}."
+    if (out / previous).is_file():
+        error += f" The last good page, {out / previous}, is unchanged."
+        note += f" The last good page, {previous}, is unchanged."
+    state.reports.setdefault(result.name, {})["failure"] = note
+    return replace(result, error=error, note=note)
 
 
 def _forget_removed_reports(config: BuildConfig, state: BuildState) -> list[str]:
@@ -276,7 +300,10 @@ def _write_outputs(config: BuildConfig, state: BuildState, out: Path) -> None:
     from adoption.charts.export import write_manifest
     from adoption.report.index import index_html
 
-    charts = [chart for record in state.reports.values() for chart in record.get("charts", [])]
+    # Only charts whose files are all there: a file deleted by hand since (its report
+    # failed to rebuild, or was left out with --only) is not promised to readers.
+    charts = [chart for record in state.reports.values() for chart in record.get("charts", [])
+              if all((out / CHARTS_DIR / file).is_file() for file in chart["files"].values())]
     (out / CHARTS_DIR).mkdir(parents=True, exist_ok=True)
     write_manifest(out / CHARTS_DIR / MANIFEST, charts)
     page = index_html(config, state, charts, built_at=_now())

@@ -35,6 +35,9 @@ class Job:
     cwd: Path
     cell_timeout: int
     links: dict[str, object] = field(default_factory=dict)
+    config_file: str = "reports.toml"  # for messages: where the report is declared
+    line: int = 0
+    parameter_lines: dict[str, int] = field(default_factory=dict)
 
     @property
     def executed_path(self) -> Path:
@@ -51,10 +54,15 @@ class Job:
 
 @dataclass(frozen=True)
 class Outcome:
+    """How a report's build went. `error` is for the terminal, with every detail;
+    `note`, for the public index, says the same without the build machine's paths
+    or excerpts of the notebook or data."""
+
     name: str
     ok: bool
     seconds: float
     error: str = ""
+    note: str = ""
 
 
 def run_job(job: Job, environment: Mapping[str, str] | None = None) -> Outcome:
@@ -68,30 +76,31 @@ def run_job(job: Job, environment: Mapping[str, str] | None = None) -> Outcome:
         os.environ.clear()
         os.environ.update(environment)
     try:
-        error = _run(job)
+        error, note = _run(job)
     except Exception as unexpected:  # a worker must report, not crash the pool
-        error = f"Report '{job.name}' could not be built: {type(unexpected).__name__}: " \
-                f"{unexpected}"
-    return Outcome(job.name, not error, time.perf_counter() - started, error)
+        kind = type(unexpected).__name__
+        error = f"Report '{job.name}' could not be built: {kind}: {unexpected}"
+        note = f"Report '{job.name}' could not be built: {kind}."
+    return Outcome(job.name, not error, time.perf_counter() - started, error, note)
 
 
-def _run(job: Job) -> str:
+def _run(job: Job) -> tuple[str, str]:
+    """Run the report; ('', '') on success, else the failure's error and note."""
     without_iri_format_checks()
     import nbformat
     import papermill
     from traitlets.config import Config
 
     from adoption.report.kernel_manager import PreloadedKernelManager
+    from adoption.report.parameters import parameter_problems
 
     job.charts_dir.mkdir(parents=True, exist_ok=True)
+    declared = papermill.inspect_notebook(str(job.notebook))
+    problems = parameter_problems(job.parameters, declared, job.notebook.name)
+    if problems:
+        return _refusal(job, problems, job.config_file), _refusal(
+            job, problems, os.path.basename(job.config_file))
     notebook_path = _in_language(job)
-    declared = papermill.inspect_notebook(str(notebook_path))
-    unknown = sorted(set(job.parameters) - set(declared))
-    if unknown:
-        return (f"Report '{job.name}': {_quoted(unknown)} "
-                f"{'is not a parameter' if len(unknown) == 1 else 'are not parameters'} of "
-                f"{job.notebook.name}, which declares {_quoted(sorted(declared))}. "
-                "Fix the name in reports.toml; nothing was run.")
     parameters = dict(job.parameters)
     if OUTPUT_DIR_PARAMETER in declared:
         parameters[OUTPUT_DIR_PARAMETER] = os.path.relpath(job.charts_dir, job.cwd)
@@ -113,14 +122,14 @@ def _run(job: Job) -> str:
                 # Once the last cell has answered, the kernel has nothing left to save.
                 shutdown_kernel="immediate")
         except Exception as error:
-            return _failure_paragraph(job, error)
+            return _failure_paragraph(job, error), _failure_note(job, error)
     _drop_run_metadata(notebook, job)
     nbformat.write(notebook, job.executed_path)
     from adoption.report.html import notebook_html
 
     page = notebook_html(notebook, job.title, job.language, job.links, job.charts_dir)
     job.html_path.write_text(page, encoding="utf-8")
-    return ""
+    return "", ""
 
 
 def _in_language(job: Job) -> Path:
@@ -159,7 +168,9 @@ def kernel_environment() -> dict[str, str]:
     environment.update({name: "1" for name in THREAD_VARIABLES})
     # ipykernel's debugger otherwise warns on every kernel start about frozen modules.
     environment.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-
+    # pyarrow's bundled jemalloc otherwise starts a thread when loaded, and the kernel
+    # server, which loads it, must have a single thread to fork kernels safely.
+    environment.setdefault("JE_ARROW_MALLOC_CONF", "background_thread:false")
     return environment
 
 
@@ -179,6 +190,25 @@ def _kernel_sockets() -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _refusal(job: Job, problems: dict[str, str], config_file: str) -> str:
+    """One line per parameter problem, `FILE:LINE: report 'NAME': ...`."""
+    def line(name: str) -> int:
+        return job.parameter_lines.get(name) or job.line
+
+    lines = [f"{config_file}:{line(name)}: report '{job.name}': {problems[name]}"
+             for name in sorted(problems, key=lambda name: (line(name), name))]
+    return "\n".join(lines) + "\nFix the parameters in the config; nothing was run."
+
+
+def _failure_note(job: Job, error: Exception) -> str:
+    """The failure for the public index: the cell and the kind of error, without the
+    cell's code or the error's text (which may hold paths and data)."""
+    cell = _source_cell_number(job, getattr(error, "cell_index", None))
+    where = f"in cell {cell} of" if cell else "while running"
+    ename = getattr(error, "ename", type(error).__name__)
+    return f"Report '{job.name}' failed {where} {job.notebook.name}: {ename}."
+
+
 def _failure_paragraph(job: Job, error: Exception) -> str:
     """One readable paragraph: which report, which cell, what went wrong."""
     cell = _source_cell_number(job, getattr(error, "cell_index", None))
@@ -186,10 +216,13 @@ def _failure_paragraph(job: Job, error: Exception) -> str:
     where = f"in cell {cell}" if cell else "while running"
     if source:
         where += f" (`{source[0][:80]}`)"
+    where += " of" if cell else ""
     ename = getattr(error, "ename", type(error).__name__)
     evalue = getattr(error, "evalue", str(error))
     evalue = " ".join(str(evalue).split()).rstrip(".")
-    return f"Report '{job.name}' failed {where} of {job.notebook.name}: {ename}: {evalue}."
+    if ename == "DeadKernelError":
+        evalue += " (its process ended during a cell: a crash, os._exit, or no memory left)"
+    return f"Report '{job.name}' failed {where} {job.notebook.name}: {ename}: {evalue}."
 
 
 def _source_cell_number(job: Job, executed_index: int | None) -> int | None:
@@ -221,6 +254,3 @@ def _drop_run_metadata(notebook, job: Job) -> None:
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell.id = "injected-parameters"  # papermill gives it a random id
 
-
-def _quoted(names: list[str]) -> str:
-    return ", ".join(f"'{name}'" for name in names) if names else "no parameters"

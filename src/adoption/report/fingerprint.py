@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -55,7 +56,7 @@ def data_inputs(spec: ReportSpec, config: BuildConfig) -> list[dict[str, str]]:
     inputs = []
     for path in spec.data_files(config.root):
         sha = file_sha256(path) if path.is_file() else "missing"
-        inputs.append({"file": _relative(path, config.root), "sha256": sha})
+        inputs.append({"file": relative(path, config.root), "sha256": sha})
     return inputs
 
 
@@ -79,8 +80,10 @@ def _version(package: str) -> str:
         return "absent"
 
 
-def _relative(path: Path, root: Path) -> str:
+def relative(path: Path, root: Path) -> str:
+    """`path` relative to the config's folder (`../` included when it lies outside),
+    as the index shows it: never the build machine's absolute path."""
     try:
-        return str(path.resolve().relative_to(root))
-    except ValueError:
-        return str(path)
+        return Path(os.path.relpath(path.resolve(), root)).as_posix()
+    except ValueError:  # another drive (Windows): the name is all we can show
+        return path.name

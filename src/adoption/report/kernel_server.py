@@ -11,12 +11,15 @@ namespace, session, working folder and environment; nothing one notebook does
 reaches another. What it inherits are modules imported before any notebook ran,
 as a new kernel would have them after its imports.
 
-`kernel_manager.PreloadedKernelManager`, the kernel manager the build hands to
-papermill, asks the server for a kernel when the build runs one
+The build's kernels start through a jupyter_client kernel provisioner,
+`kernel_manager.ForkedKernelProvisioner` (registered as `adoption-forked-kernel`),
+which asks the server for a kernel when the build runs one
 (ADOPTION_KERNEL_SERVER names its socket), the kernel is this interpreter's
 standard `python3` kernel and the environment matches the server's; otherwise, or
-with ADOPTION_FORK_KERNELS=0, or where there is no fork (Windows, macOS), it starts
-a kernel the usual way.
+with ADOPTION_FORK_KERNELS=0, or where there is no fork (Windows, macOS), the
+kernel starts the usual way. The server forks only while it has a single thread
+(counted by the system, native threads included): a forked child would inherit
+locks held by threads that do not exist in it.
 """
 
 from __future__ import annotations
@@ -25,10 +28,10 @@ import asyncio
 import atexit
 import contextlib
 import importlib
+import importlib.util
 import json
 import logging
 import os
-import runpy
 import select
 import shutil
 import signal
@@ -41,6 +44,8 @@ import traceback
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import NoReturn
+
+from adoption.report.lifeline import end_with_parent
 
 SERVER_VARIABLE = "ADOPTION_KERNEL_SERVER"
 SWITCH_VARIABLE = "ADOPTION_FORK_KERNELS"
@@ -87,8 +92,9 @@ def kernel_server(environment: Mapping[str, str]) -> Iterator[None]:
             listener.bind(address)
             listener.listen(16)
             # stdin is the server's lifeline: it exits when we close it, or die.
-            server = subprocess.Popen([*command, str(listener.fileno())], env=env, cwd=folder,
-                                      stdin=subprocess.PIPE, pass_fds=[listener.fileno()])
+            server = subprocess.Popen([*command, str(listener.fileno()), str(os.getpid())],
+                                      env=env, cwd=folder, stdin=subprocess.PIPE,
+                                      pass_fds=[listener.fileno()])
         # The listener is the server's alone now: if it dies, asking for a kernel fails
         # at once instead of waiting in the queue.
     except OSError:
@@ -214,8 +220,12 @@ class ForkedKernel:
 
 def serve() -> NoReturn:
     """Import the report stack once, then fork a kernel for each request, until the
-    build closes our stdin."""
+    build closes our stdin (or dies: see `lifeline`)."""
     listener = socket.socket(fileno=int(sys.argv[1]))
+    # A build that dies cannot remove the socket's private folder: we do, then end.
+    folder = os.path.dirname(listener.getsockname())
+    signal.signal(signal.SIGTERM, lambda *_: _end(folder))
+    end_with_parent(int(sys.argv[2]), signal.SIGTERM)
     started_with = dict(os.environ)
     # Ctrl-C is for the build to handle (the terminal sends it to us too). Kernels
     # that end are reaped at once: their managers watch them through pidfds.
@@ -244,6 +254,11 @@ def serve() -> NoReturn:
             _serve_one(connection, listener, environment, set_by_imports)
 
 
+def _end(folder: str) -> NoReturn:
+    shutil.rmtree(folder, ignore_errors=True)
+    os._exit(1)
+
+
 def _serve_one(connection: socket.socket, listener: socket.socket,
                environment: dict[str, str], set_by_imports: set[str]) -> None:
     request = json.loads(connection.makefile("rb").readline() or b"{}")
@@ -252,24 +267,27 @@ def _serve_one(connection: socket.socket, listener: socket.socket,
         connection.sendall(json.dumps({"refused": reason}).encode() + b"\n")
         return
     started_read, started_write = os.pipe()
+    server = os.getpid()
     pid = os.fork()
     if pid == 0:
         os.close(started_read)
         connection.close()
         listener.close()
-        _become_kernel(request, started_write)
+        _become_kernel(request, started_write, server)
     os.close(started_write)
     # Answer once the kernel listens: a client that connects earlier waits for zmq's
     # next reconnection attempt, a tenth of a second later, on every socket.
-    os.read(started_read, 1)
+    started = os.read(started_read, 1) == b"1"  # or the kernel ended first
     os.close(started_read)
-    connection.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+    reply = {"pid": pid} if started else {"refused": "the forked kernel could not start"}
+    connection.sendall(json.dumps(reply).encode() + b"\n")
 
 
 def _cannot_fork(request: dict, environment: dict[str, str], set_by_imports: set[str]) -> str:
     """Why this server cannot give the kernel asked for, or '' when it can."""
-    if threading.active_count() > 1:  # forking a threaded process is not safe
-        return "the server runs threads"
+    threads = _threads()
+    if threads > 1:  # a forked child gets one thread; locks others held stay held
+        return f"the server runs {threads} threads"
     ignored = PER_KERNEL_VARIABLES | set_by_imports
     asked = {k: v for k, v in request.get("env", {}).items() if k not in ignored}
     differing = sorted(name for name in {*asked, *environment}
@@ -279,13 +297,25 @@ def _cannot_fork(request: dict, environment: dict[str, str], set_by_imports: set
     return ""
 
 
-def _become_kernel(request: dict, started: int) -> None:
+def _threads() -> int:
+    """This process's threads, native ones included (`threading` sees only Python's):
+    a library may start one on import (pyarrow's jemalloc does, unless told not to,
+    see `execute.kernel_environment`)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
+
+
+def _become_kernel(request: dict, started: int, server: int) -> None:
     """In the forked child: set up as `python -m ipykernel_launcher` would, run the
     kernel, exit as Python would; never returns."""
     code = 1
     try:
+        end_with_parent(server)  # a kernel of a killed build has no one to answer to
         os.setsid()  # its own session and group, as jupyter_client starts kernels
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the server's, not a kernel's
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the notebook may wait on children
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)  # jupyter_client gives kernels a closed stdin
@@ -293,23 +323,12 @@ def _become_kernel(request: dict, started: int) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
-        os.environ["JPY_PARENT_PID"] = str(os.getppid())  # as jupyter_client's launcher sets it
-        sys.path.insert(0, os.getcwd())  # as `python -m` does; the launcher keeps it or not
+        os.environ["JPY_PARENT_PID"] = str(server)  # as jupyter_client's launcher sets it
         # The kernel watches its parent, this server, and ends if it goes away.
-        sys.argv = ["ipykernel_launcher", *request["arguments"],
-                    f"--IPKernelApp.parent_handle={os.getppid()}"]
+        arguments = [*request["arguments"], f"--IPKernelApp.parent_handle={server}"]
+        sys.argv = [importlib.util.find_spec("ipykernel_launcher").origin, *arguments]
         _reseed_numpy()
-        from ipykernel import kernelapp
-
-        def launch_new_instance() -> None:
-            """The launcher's last step, telling the server once the sockets are bound."""
-            app = kernelapp.IPKernelApp.instance()
-            app.initialize()
-            os.close(started)
-            app.start()
-
-        kernelapp.launch_new_instance = launch_new_instance  # in this kernel's process only
-        runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
+        _run_kernel(arguments, started)
         code = 0
     except SystemExit as exit_:
         code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
@@ -320,6 +339,26 @@ def _become_kernel(request: dict, started: int) -> None:
             stream.flush()
         atexit._run_exitfuncs()
         os._exit(code)
+
+
+def _run_kernel(arguments: list[str], started: int) -> None:
+    """What `ipykernel_launcher` does (`IPKernelApp.launch_instance`), telling the
+    server once the kernel's sockets are bound (or, by ending, that it could not).
+    The launcher first takes the working folder off `sys.path`, which `python -c`
+    (the server) did not put there."""
+    from ipykernel.kernelapp import IPKernelApp
+
+    app = IPKernelApp.instance()
+    try:
+        app.initialize(arguments)
+    except Exception:
+        # Say nothing: the server tells the kernel manager, which starts a kernel the
+        # usual way, and that one reports what is wrong. (Often nothing is: the build
+        # was interrupted and the kernel's socket folder is gone already.)
+        os._exit(1)
+    os.write(started, b"1")
+    os.close(started)
+    app.start()
 
 
 def _reseed_numpy() -> None:
