@@ -192,11 +192,26 @@ def _add_report(commands: argparse._SubParsersAction) -> None:
     command.add_argument("--only", action="append", default=[], metavar="NAME",
                          help="build only this report (repeatable)")
     command.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    command.add_argument("--base-url", type=base_url, metavar="URL",
+                         help="where the reports folder is published, for citations and "
+                              "embed snippets (default: [build] base_url in the config, "
+                              "else the ADOPTION_BASE_URL environment variable)")
     command.add_argument("--wait", type=seconds, default=DEFAULT_WAIT, metavar="SECONDS",
                          help="when another build is writing into the same folder, wait "
                               "this long for it to finish, then build what is still out of "
                               f"date (default: {DEFAULT_WAIT:g}; 0: refuse at once)")
     command.set_defaults(run=_run_report)
+
+
+def base_url(text: str) -> str:
+    """An argparse type: an http or https address (a "/" is added at its end)."""
+    from adoption.report.config import checked_base_url
+
+    url, why = checked_base_url(text)
+    if url is None:
+        raise argparse.ArgumentTypeError(why.removeprefix("is ").strip() +
+                                         " is not an http or https address")
+    return url
 
 
 def seconds(text: str) -> float:
@@ -216,7 +231,7 @@ def _run_report(args: argparse.Namespace) -> int:
 
     try:
         outcome = build_reports(args.config, args.out, jobs=args.jobs, only=args.only,
-                                force=args.force, wait=args.wait)
+                                force=args.force, wait=args.wait, base_url=args.base_url)
     except BuildBusy as busy:
         print(f"adoption: {busy}", file=sys.stderr)
         return EXIT_BAD_INPUT

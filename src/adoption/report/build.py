@@ -37,7 +37,7 @@ from pathlib import Path
 
 from adoption import __version__
 from adoption.problems import DataError, problem
-from adoption.report.config import BuildConfig, ReportSpec, load_config
+from adoption.report.config import BuildConfig, ReportSpec, load_config, with_base_url
 from adoption.report.execute import Job, Outcome, kernel_environment, run_job
 from adoption.report.fingerprint import data_inputs, library_digest, relative, report_digest
 from adoption.report.lifeline import end_with_build
@@ -63,13 +63,15 @@ class BuildOutcome:
 
 def build_reports(config_path: str | Path, out_dir: str | Path, *, jobs: int | None = None,
                   only: Iterable[str] = (), force: bool = False,
-                  stream=None, wait: float = DEFAULT_WAIT) -> BuildOutcome:
+                  stream=None, wait: float = DEFAULT_WAIT,
+                  base_url: str | None = None) -> BuildOutcome:
     """Build the reports of `config_path` into `out_dir`; see the module docstring.
 
     `wait`: seconds to wait for another build writing into `out_dir` (0: refuse at
-    once); raises `lock.BuildBusy` when it has not finished by then."""
+    once); raises `lock.BuildBusy` when it has not finished by then. `base_url`: where
+    the folder is published (else the config's, else $ADOPTION_BASE_URL)."""
     started = time.perf_counter()
-    config = load_config(config_path)
+    config = with_base_url(load_config(config_path), base_url)
     selected = _select(config, list(only))
     out = Path(out_dir).resolve()
     stream = stream or sys.stderr

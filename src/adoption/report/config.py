@@ -2,6 +2,7 @@
 
     [build]
     cell_timeout = 600          # seconds one cell may run before the report fails
+    base_url = "https://example.org/adoption/"   # where the reports are published
 
     [[report]]
     name = "blog"               # file name of the report: reports/blog.html
@@ -23,16 +24,18 @@ Whether a parameter's value suits the notebook is checked when the report runs
 from __future__ import annotations
 
 import datetime
+import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from adoption.problems import DataError, Problem, fail, problem
 
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 REPORT_KEYS = {"name", "title", "notebook", "parameters"}
-BUILD_KEYS = {"cell_timeout"}
+BUILD_KEYS = {"cell_timeout", "base_url"}
+BASE_URL_VARIABLE = "ADOPTION_BASE_URL"
 DEFAULT_CELL_TIMEOUT = 600
 LANGUAGE_PARAMETER = "language"
 REPORT_SHAPE = "one [[report]] table per report (double brackets), see README.md"
@@ -69,6 +72,9 @@ class BuildConfig:
     path: Path
     reports: tuple[ReportSpec, ...]
     cell_timeout: int = DEFAULT_CELL_TIMEOUT
+    # Where the built folder is published (http or https, ending in "/"): citations and
+    # embed snippets link there. None: they say where the address goes instead.
+    base_url: str | None = None
 
     @property
     def root(self) -> Path:
@@ -92,6 +98,7 @@ def load_config(path: str | Path) -> BuildConfig:
     lines = Lines(text)
     problems: list[Problem] = []
     cell_timeout = _cell_timeout(path, document.get("build", {}), lines, problems)
+    base_url = _base_url(path, document.get("build", {}), lines, problems)
     reports = _reports(path, document, lines, problems)
     problems += _duplicate_names(path, reports)
     problems += [problem(path, f"unknown {'table' if isinstance(document[key], dict) else 'key'}"
@@ -102,7 +109,7 @@ def load_config(path: str | Path) -> BuildConfig:
         problems.append(problem(path, "lists no reports", expected="at least one [[report]]"))
     if problems:
         raise DataError(problems)
-    return BuildConfig(path, tuple(reports), cell_timeout)
+    return BuildConfig(path, tuple(reports), cell_timeout, base_url)
 
 
 def _cell_timeout(path: Path, build: object, lines: Lines, problems: list[Problem]) -> int:
@@ -117,7 +124,7 @@ def _cell_timeout(path: Path, build: object, lines: Lines, problems: list[Proble
         return lines.key(key, start, end) or lines.top_level("build")
 
     problems += [problem(path, f"unknown key '{key}' in [build]", line=line_of(key),
-                         expected="cell_timeout")
+                         expected="cell_timeout or base_url")
                  for key in sorted(set(build) - BUILD_KEYS)]
     timeout = build.get("cell_timeout", DEFAULT_CELL_TIMEOUT)
     line = line_of("cell_timeout")
@@ -130,6 +137,46 @@ def _cell_timeout(path: Path, build: object, lines: Lines, problems: list[Proble
     else:
         return timeout
     return DEFAULT_CELL_TIMEOUT
+
+
+def _base_url(path: Path, build: object, lines: Lines, problems: list[Problem]) -> str | None:
+    """The `[build]` table's base_url, checked; problems go to `problems`."""
+    if not isinstance(build, dict) or "base_url" not in build:
+        return None
+    start, end = lines.table("build")
+    url, why = checked_base_url(build["base_url"])
+    if why:
+        problems.append(problem(path, f"base_url {why}", line=lines.key("base_url", start, end),
+                                expected=BASE_URL_EXPECTED))
+    return url
+
+
+BASE_URL_EXPECTED = "the http or https address where the reports folder is published, " \
+                    "e.g. base_url = \"https://example.org/adoption/\""
+
+
+def with_base_url(config: BuildConfig, base_url: str | None = None) -> BuildConfig:
+    """The config with its base URL chosen: `base_url` (the command line's), else the
+    ADOPTION_BASE_URL environment variable, else the config's own (raises DataError
+    for a variable that holds no web address)."""
+    if base_url is None and os.environ.get(BASE_URL_VARIABLE, "").strip():
+        base_url, why = checked_base_url(os.environ[BASE_URL_VARIABLE])
+        if why:
+            raise DataError([problem(f"environment variable {BASE_URL_VARIABLE}", why,
+                                     expected=BASE_URL_EXPECTED.replace("base_url = ", ""))])
+    return replace(config, base_url=base_url) if base_url else config
+
+
+def checked_base_url(value: object) -> tuple[str | None, str]:
+    """(the address ending in "/", "") or (None, why it is not one)."""
+    from adoption.escaping import web_url
+
+    if not isinstance(value, str):
+        return None, f"is {describe(value)}"
+    url = web_url(value)
+    if url is None or url != value.strip() or any(char.isspace() for char in url):
+        return None, f"is {value!r}, not a web address"
+    return (url if url.endswith("/") else url + "/"), ""
 
 
 def _reports(path: Path, document: dict, lines: Lines,
