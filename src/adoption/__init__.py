@@ -36,22 +36,34 @@ __all__ = ["__version__", "load_published", "load_snapshots", "load_survey", "lo
 
 
 def load_published(path: str | Path | None = None, *, sheet: str | int | None = None,
-                   columns: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """The published figures (bundled by default), validated. See `adoption.published`."""
-    from adoption.published import load_published as load
+                   columns: Mapping[str, str] | None = None,
+                   metadata: str | Path | None = None) -> pd.DataFrame:
+    """The published figures (bundled by default), validated. See `adoption.published`;
+    `metadata` as `load_survey` takes it."""
+    if path is None:
+        from adoption.published import load_published as load
 
-    return load(path, sheet=sheet, columns=columns)
+        return load(sheet=sheet, columns=columns)
+    from adoption.validate import load_data
+
+    return load_data(path, "published", sheet=sheet, columns=columns, metadata=metadata)[1]
 
 
-def load_survey(path: str | Path, *, sheet: str | int | None = None,
-                columns: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Respondent-level survey data, validated. See `adoption.survey`.
+def load_survey(path: str | Path | None = None, *, sheet: str | int | None = None,
+                columns: Mapping[str, str] | None = None,
+                metadata: str | Path | None = None) -> pd.DataFrame:
+    """Respondent-level survey data (the bundled synthetic survey by default), validated.
+    See `adoption.survey`.
 
     sheet: a workbook's sheet, by name or number from 1. columns: more header
-    names, {the file's header: the survey's column}, e.g. {"org": "org_id"}."""
-    from adoption.survey import load_survey as load
+    names, {the file's header: the survey's column}, e.g. {"org": "org_id"}.
+    metadata: a Frictionless Data Package describing the file (default: the
+    datapackage.json beside it, if any; see `adoption.datapackage`)."""
+    from adoption.paths import BUNDLED_SURVEY
+    from adoption.validate import load_data
 
-    return load(path, sheet=sheet, columns=columns)
+    return load_data(BUNDLED_SURVEY if path is None else path, "survey", sheet=sheet,
+                     columns=columns, metadata=metadata)[1]
 
 
 def load_snapshots(paths: Iterable[str | Path], **options: object) -> pd.DataFrame:
@@ -62,9 +74,10 @@ def load_snapshots(paths: Iterable[str | Path], **options: object) -> pd.DataFra
 
 
 def load_table(path: str | Path | None = None, *, sheet: str | int | None = None,
-               columns: Mapping[str, str] | None = None) -> pd.DataFrame:
+               columns: Mapping[str, str] | None = None,
+               metadata: str | Path | None = None) -> pd.DataFrame:
     """The adoption table from published figures (bundled by default) or a survey file;
-    `sheet` and `columns` as `load_survey` takes them."""
+    `sheet`, `columns` and `metadata` as `load_survey` takes them."""
     from adoption.table import load_table as load
 
-    return load(path, sheet=sheet, columns=columns)
+    return load(path, sheet=sheet, columns=columns, metadata=metadata)

@@ -4,8 +4,13 @@ Readers meet a series by its labels, never by its id: "Largest US charities",
 "les plus grands organismes de bienfaisance des États-Unis". The bundled series
 have a table each in `data/published/series.toml` (publisher, labels, nouns,
 population, in English and French). A series with no entry (a user's own survey)
-gets labels made from what the data say: its sector and the file it came from
-("Nonprofits in mysurvey"), never its bare id.
+gets labels from the Data Package beside its file, if there is one
+(`adoption.datapackage`), and otherwise made from what the data say: its sector and
+the file it came from ("Nonprofits in mysurvey.csv, 2019–2023"), never its bare id.
+
+Which file a table was read from travels with it (`Origin`, in the table's `attrs`:
+pandas keeps them through filtering and copies), so every caller of
+`series_names(table)` names a user's series the same way.
 
 `series_names(table)` gives every series of a table its `SeriesInfo`, so
 statistics, charts and pages can name what they show; `load_series_metadata`
@@ -14,15 +19,17 @@ reads and checks a series.toml file.
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
+from adoption.datapackage import Description, describe
 from adoption.paths import DATA_DIR
 from adoption.text import LANGUAGES, say
 from adoption.text.formats import join
@@ -77,23 +84,89 @@ def series_info(series: str, catalog: Mapping[str, SeriesInfo] | None = None) ->
         ) from None
 
 
+@dataclass(frozen=True)
+class Origin:
+    """The file a table was read from, and what describes it: kept in the table's
+    `attrs` (as one JSON text, which pandas copies at no cost) by the loaders."""
+
+    file: str  # the file's name, as labels and source lines show it
+    path: str = ""  # where it was read, to find its Data Package again
+    descriptor: str | None = None  # the Data Package read with it, if any
+    organisations: dict[str, int] = field(default_factory=dict)  # per series (surveys)
+
+    ATTR = "adoption.origin"
+
+    def attach(self, frame: pd.DataFrame) -> pd.DataFrame:
+        frame.attrs[self.ATTR] = json.dumps(asdict(self), sort_keys=True)
+        return frame
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> Origin | None:
+        text = frame.attrs.get(cls.ATTR)
+        return cls(**json.loads(text)) if isinstance(text, str) else None
+
+    def description(self) -> Description:
+        return describe(Path(self.path), self.descriptor) if self.descriptor else \
+            Description(Path(self.path or self.file))
+
+
 def series_names(table: pd.DataFrame,
                  catalog: Mapping[str, SeriesInfo] | None = None) -> dict[str, SeriesInfo]:
     """Every series of `table` (the adoption table) with its labels: its metadata entry
-    when it has one (`catalog`, the bundled series.toml by default), else labels made
-    from its rows (`described_from_data`)."""
+    when it has one (`catalog`, the bundled series.toml by default), else the Data
+    Package's labels and labels made from its rows (`described_from_data`), naming the
+    file it came from."""
     catalog = load_series_metadata() if catalog is None else catalog
+    origin = Origin.of(table)
+    description = origin.description() if origin else None
     names: dict[str, SeriesInfo] = {}
     for series, rows in table.groupby(table["series"].astype(str), sort=True, observed=True):
-        info = catalog.get(series) or described_from_data(series, rows)
+        info = catalog.get(series) or _described(series, rows, origin, description)
         names[series] = info
         sectors = rows.groupby(rows["sector"].astype(str), sort=True, observed=True)
         if len(sectors) > 1:  # a survey of both sectors: each side named on its own
-            source = info.short_label if info.described else None
+            source = info.short_label if info.described or origin else None
+            labels = description.sectors if description and series not in catalog else {}
             for sector, sector_rows in sectors:
-                names[f"{series}@{sector}"] = described_from_data(series, sector_rows, source,
-                                                                  side=True)
+                side = described_from_data(series, sector_rows, source, side=True)
+                if origin:  # a user's survey: each side credited as the whole file is
+                    side = replace(side, publisher=info.publisher)
+                names[f"{series}@{sector}"] = _labelled(side, labels.get(sector, {}))
     return names
+
+
+def _described(series: str, rows: pd.DataFrame, origin: Origin | None,
+               description: Description | None) -> SeriesInfo:
+    """A series without an entry in the catalog: named from its Data Package where it
+    says, else from the data. A survey's series is named after its file (or the
+    package's title), and credited to the package's sources, else to the file and its
+    number of organisations."""
+    if origin is None or description is None:
+        return described_from_data(series, rows)
+    surveyed = series in origin.organisations
+    source = description.title or (dict.fromkeys(LANGUAGES, origin.file) if surveyed else None)
+    info = described_from_data(series, rows, source)
+    if description.publisher:
+        info = replace(info, publisher={lang: typeset(description.publisher, lang)
+                                        for lang in LANGUAGES})
+    elif surveyed:
+        info = replace(info, publisher={lang: say("own_data.from_file", lang,
+                                                  file=origin.file,
+                                                  count=origin.organisations[series])
+                                        for lang in LANGUAGES})
+    info = replace(info, slug=description.slugs.get(series, info.slug))
+    return _labelled(info, description.series.get(series, {}))
+
+
+def _labelled(info: SeriesInfo, labels: Mapping[str, Mapping[str, str]]) -> SeriesInfo:
+    """`info` with the labels a Data Package gives (a noun without a short one serves
+    as both); described once it gives any."""
+    if not labels:
+        return info
+    given = {key: dict(texts) for key, texts in labels.items()}
+    if "noun" in given and "short_noun" not in given:
+        given["short_noun"] = given["noun"]
+    return replace(info, described=True, **given)
 
 
 def described_from_data(series: str, rows: pd.DataFrame,
@@ -116,8 +189,8 @@ def described_from_data(series: str, rows: pd.DataFrame,
         else:
             values = {"sectors": sectors, "source": where, "years": years}
             kind = "mixed"
-        for field in fields:
-            texts[field][lang] = say(f"series_default.{kind}.{field}", lang, **values)
+        for text in fields:
+            texts[text][lang] = say(f"series_default.{kind}.{text}", lang, **values)
     publisher = _text_column(rows, "publisher") or plain_source
     return SeriesInfo(series=series, slug=_slug(series),
                       publisher=dict.fromkeys(LANGUAGES, publisher),

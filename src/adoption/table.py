@@ -49,18 +49,20 @@ SYNTHETIC_NOTE_FR = ("SYNTHÉTIQUE\u202f: données d’illustration tirées par 
 
 
 def load_table(path: str | Path | None = None, *, sheet: str | int | None = None,
-               columns: Mapping[str, str] | None = None) -> pd.DataFrame:
+               columns: Mapping[str, str] | None = None,
+               metadata: str | Path | None = None) -> pd.DataFrame:
     """The adoption table from a file: published figures (the bundled ones by default)
     or respondent-level survey data, told apart by their columns. `sheet` (a
-    workbook's, by name or number from 1) and `columns` (more header names) are
-    passed to the loader."""
+    workbook's, by name or number from 1), `columns` (more header names) and
+    `metadata` (a Data Package; default: the datapackage.json beside the file, if any)
+    are passed to the loader."""
     from adoption.validate import load_data  # validate imports this module
 
     if path is None:
         from adoption.published import load_published
 
         return from_published(load_published(sheet=sheet, columns=columns))
-    kind, data = load_data(path, sheet=sheet, columns=columns)
+    kind, data = load_data(path, sheet=sheet, columns=columns, metadata=metadata)
     if kind == "survey":
         return from_survey(data)
     if kind == "published":
@@ -100,7 +102,9 @@ def from_survey(survey: pd.DataFrame) -> pd.DataFrame:
     table["source_url"] = pd.NA
     table["note"] = np.where(table["synthetic"], SYNTHETIC_NOTE, pd.NA)
     table["note_fr"] = np.where(table["synthetic"], SYNTHETIC_NOTE_FR, pd.NA)
-    return _typed(table[COLUMNS])
+    table = _typed(table[COLUMNS])
+    table.attrs.update(survey.attrs)  # where the answers came from (metadata.Origin)
+    return table
 
 
 def _long_answers(survey: pd.DataFrame) -> pd.DataFrame:
@@ -179,3 +183,33 @@ def comparison_sides(table: pd.DataFrame, platform: str, nonprofit: str | None =
         business = [s for _, s in ranked[:2]]
     businesses = [business] if isinstance(business, str) else list(business)
     return nonprofit, businesses
+
+
+def sides_by_sector(table: pd.DataFrame, nonprofit: str, businesses: list[str]
+                    ) -> tuple[pd.DataFrame, str, list[str]]:
+    """The table and the sides of a comparison with each compared series that holds both
+    sectors (a survey) split in two: `series@nonprofit` and `series@business`, the keys
+    `adoption.metadata.series_names` names each side by. For charts that draw one line
+    per series; a table whose series hold one sector each comes back unchanged."""
+    sectors = table.groupby(table["series"].astype(str), observed=True)["sector"].nunique()
+    mixed = {str(series) for series, count in sectors.items() if count > 1}
+    if not mixed & {nonprofit, *businesses}:
+        return table, nonprofit, list(businesses)
+    split = table.copy()
+    series = split["series"].astype(str)
+    in_mixed = series.isin(mixed)
+    split["series"] = pd.Categorical(series.where(
+        ~in_mixed, series + "@" + split["sector"].astype(str)))
+
+    def side(name: str, sector: str) -> str:
+        return f"{name}@{sector}" if name in mixed else name
+
+    return (split.sort_values(KEY, ignore_index=True), side(nonprofit, "nonprofit"),
+            [side(business, "business") for business in businesses])
+
+
+def main_platform(table: pd.DataFrame) -> str:
+    """The platform most organisations were asked about (the largest total n; ties go
+    to the first by name): the one a survey's explorer shows when none is named."""
+    answered = table.groupby(table["platform"].astype(str), observed=True)["n"].sum()
+    return str(sorted(answered.items(), key=lambda item: (-item[1], item[0]))[0][0])

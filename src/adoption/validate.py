@@ -7,6 +7,10 @@ Three kinds of input, told apart by their columns (or `--kind`):
   French headers too: `id_organisation`, `secteur`, `annee`, `utilise_*`)
 - snapshots: account counters (the snapshot table, or archived API output as JSON)
 
+A Frictionless Data Package beside a file (`datapackage.json`, see
+`adoption.datapackage`) is read with it: its column mapping applies, and a mistake
+in it is a problem like any other.
+
 Each file is read once: a pipe (`adoption validate <(cat wave3.csv)`) cannot
 be read twice, so it is first copied to a temporary file, and the problems
 still name the pipe. The problems found include warnings (`Problem.is_warning`):
@@ -24,7 +28,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from adoption.datapackage import Description, describe, descriptor_for
 from adoption.labels import header_key
+from adoption.metadata import Origin
 from adoption.problems import DataError, Problem, collected_warnings, problem, raise_problems
 from adoption.readers import CSV_SUFFIXES, Sheet, read_columns, workbook_note
 
@@ -66,25 +72,54 @@ def _snapshot_problems(path: Path) -> list[Problem]:
 
 
 def load_data(path: str | Path, kind: str | None = None, *, sheet: Sheet = None,
-              columns: Mapping[str, str] | None = None) -> tuple[str, pd.DataFrame]:
+              columns: Mapping[str, str] | None = None,
+              metadata: str | Path | None = None) -> tuple[str, pd.DataFrame]:
     """The kind of a file and its data, validated, reading the file once (raises
-    DataError). `columns`: more header names, as `load_survey` takes them."""
+    DataError). `columns`: more header names, as `load_survey` takes them (they win
+    over the Data Package's). `metadata`: the Data Package describing the file (default:
+    a `datapackage.json` beside it, if any). An adoption table's source (published
+    figures or a survey) remembers where it came from (`adoption.metadata.Origin`)."""
     with _read_once(Path(path)) as readable:
         if readable == Path(path):
-            return _load(readable, kind, sheet, columns)
+            return _load(readable, kind, sheet, columns, metadata, Path(path))
         try:
             with collected_warnings() as warned:
-                loaded = _load(readable, kind, sheet, columns)
+                loaded = _load(readable, kind, sheet, columns, metadata, Path(path))
         except DataError as error:
             raise DataError(_named(error.problems, readable, path)) from None
         raise_problems(_named(warned, readable, path))  # warnings only: issued again
         return loaded
 
 
-def _load(path: Path, kind: str | None, sheet: Sheet, columns: Mapping[str, str] | None
-          ) -> tuple[str, pd.DataFrame]:
+def _load(path: Path, kind: str | None, sheet: Sheet, columns: Mapping[str, str] | None,
+          metadata: str | Path | None, original: Path) -> tuple[str, pd.DataFrame]:
+    description = _description(path, original, metadata, sheet)
+    if description.columns:
+        columns = {**description.columns, **(columns or {})}
     kind = kind or detect_kind(path, sheet=sheet, columns=columns)
-    return kind, load_kind(path, kind, sheet=sheet, columns=columns)
+    data = load_kind(path, kind, sheet=sheet, columns=columns)
+    if kind != "snapshots":
+        _origin(original, description, data).attach(data)
+    return kind, data
+
+
+def _description(path: Path, original: Path, metadata: str | Path | None,
+                 sheet: Sheet) -> Description:
+    """What the Data Package beside `original` (or `metadata`) says of it, its column
+    names checked against the file's header."""
+    if descriptor_for(original, metadata) is None:
+        return Description(original)
+    return describe(original, metadata, header=read_columns(path, sheet=sheet))
+
+
+def _origin(path: Path, description: Description, data: pd.DataFrame) -> Origin:
+    """Where the data came from; for a survey, with its organisations per series."""
+    organisations = {}
+    if "org_id" in data.columns:
+        counts = data.groupby(data["series"].astype(str), observed=True)["org_id"].nunique()
+        organisations = {str(series): int(count) for series, count in counts.items()}
+    descriptor = str(description.descriptor.resolve()) if description.descriptor else None
+    return Origin(path.name, str(path.resolve()), descriptor, organisations)
 
 
 def detect_kind(path: str | Path, *, sheet: Sheet = None,
