@@ -184,8 +184,34 @@ def _add_report(commands: argparse._SubParsersAction) -> None:
     command = commands.add_parser(
         "report", help="run the notebooks and build the HTML reports",
         description="Run the configured notebooks with papermill and write HTML reports, "
-                    "charts and an index. Reports whose inputs have not changed are skipped.")
-    command.add_argument("--config", type=Path, default=Path("reports.toml"))
+                    "charts and an index. Reports whose inputs have not changed are skipped. "
+                    "With --data, build the standard reports for your own files instead, "
+                    "with no config: a survey gives the comparison of its nonprofits "
+                    "against its businesses on each platform and the survey explorer; "
+                    "published-style figures, the comparison of their series; account "
+                    "snapshots (with --sector-map), the account-activity report. A "
+                    "datapackage.json beside a file (Frictionless Data Package) gives "
+                    "titles, sources, licences and labels.")
+    command.add_argument("--config", type=Path, default=None,
+                         help="the reports.toml listing the reports (default: reports.toml "
+                              "in the working folder); its paths are read from its folder")
+    command.add_argument("--data", type=Path, nargs="+", metavar="FILE",
+                         help="your own data files: surveys, published-style figures or "
+                              "account snapshots (read from the working folder)")
+    command.add_argument("--sector-map", type=Path, metavar="CSV",
+                         help="with --data: which accounts are nonprofits and which "
+                              "businesses (platform, handle or account_id, sector, org_name)")
+    command.add_argument("--snapshot-at", metavar="TIME",
+                         help="with --data: when the account archive was retrieved, for "
+                              "files that do not say (all but twarc), e.g. 2021-10-23T19:36Z")
+    command.add_argument("--platform", action="append", default=[], metavar="P",
+                         help="with --data: report on this platform only (repeatable; "
+                              "default: every platform the files allow)")
+    command.add_argument("--language", action="append", choices=("en", "fr"), default=[],
+                         help="with --data: the reports' language (repeatable; default en)")
+    command.add_argument("--metadata", type=Path, metavar="datapackage.json",
+                         help="with --data: the Frictionless Data Package describing the "
+                              "files (default: the datapackage.json beside each, if any)")
     command.add_argument("--out", type=Path, default=Path("reports"))
     command.add_argument("--jobs", type=positive_int, default=None,
                          help="reports built at once (default: the number of cores)")
@@ -200,7 +226,7 @@ def _add_report(commands: argparse._SubParsersAction) -> None:
                          help="when another build is writing into the same folder, wait "
                               "this long for it to finish, then build what is still out of "
                               f"date (default: {DEFAULT_WAIT:g}; 0: refuse at once)")
-    command.set_defaults(run=_run_report)
+    command.set_defaults(run=_run_report, parser=command)
 
 
 def base_url(text: str) -> str:
@@ -225,17 +251,41 @@ def seconds(text: str) -> float:
     return value
 
 
+DATA_OPTIONS = ("sector_map", "snapshot_at", "platform", "language", "metadata")
+
+
 def _run_report(args: argparse.Namespace) -> int:
     from adoption.report.build import build_reports
     from adoption.report.lock import BuildBusy
 
+    given = [f"--{name.replace('_', '-')}" for name in DATA_OPTIONS if getattr(args, name)]
+    if args.data and args.config is not None:
+        args.parser.error("--config and --data: give one or the other")
+    if given and not args.data:
+        args.parser.error(f"{', '.join(given)}: only with --data FILE...")
+    config = _own_data_config(args) if args.data else args.config or Path("reports.toml")
     try:
-        outcome = build_reports(args.config, args.out, jobs=args.jobs, only=args.only,
+        outcome = build_reports(config, args.out, jobs=args.jobs, only=args.only,
                                 force=args.force, wait=args.wait, base_url=args.base_url)
     except BuildBusy as busy:
         print(f"adoption: {busy}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return EXIT_OK if outcome.ok else EXIT_BAD_INPUT
+
+
+def _own_data_config(args: argparse.Namespace):
+    """`--data`: the config of the standard reports for the user's files (DataError,
+    printed as `adoption validate` prints, when a file is bad)."""
+    from adoption.report.own_data import OwnData, own_data_config
+
+    if args.snapshot_at is not None:
+        from adoption.snapshots.load import parse_time
+
+        parse_time(args.snapshot_at, "--snapshot-at")  # ValueError: exit 1 with its message
+    return own_data_config(OwnData(
+        files=args.data, sector_map=args.sector_map, snapshot_at=args.snapshot_at,
+        platforms=list(dict.fromkeys(args.platform)),
+        languages=list(dict.fromkeys(args.language)) or ["en"], metadata=args.metadata))
 
 
 def _add_synth(commands: argparse._SubParsersAction) -> None:

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from adoption.metadata import Origin
 from adoption.published import CERTAINTIES, DESIGNS, SECTORS
 from adoption.survey import PLATFORM_PREFIX, platform_columns
 
@@ -99,6 +100,9 @@ def from_survey(survey: pd.DataFrame) -> pd.DataFrame:
     table["percent_decimals"] = pd.NA
     table["publisher"] = np.where(table["synthetic"], "adoption project (synthetic)", pd.NA)
     table["study"] = table["series"].astype("string")
+    origin = Origin.of(survey)
+    if origin is not None:  # a series named after its file: the file is the study read
+        table.loc[table["series"] == Path(origin.file).stem, "study"] = origin.file
     table["source_url"] = pd.NA
     table["note"] = np.where(table["synthetic"], SYNTHETIC_NOTE, pd.NA)
     table["note_fr"] = np.where(table["synthetic"], SYNTHETIC_NOTE_FR, pd.NA)

@@ -39,7 +39,7 @@ from adoption import __version__
 from adoption.problems import DataError, problem
 from adoption.report.config import BuildConfig, ReportSpec, load_config, with_base_url
 from adoption.report.execute import Job, Outcome, kernel_environment, run_job
-from adoption.report.fingerprint import data_inputs, library_digest, relative, report_digest
+from adoption.report.fingerprint import data_inputs, library_digest, report_digest, shown_notebook
 from adoption.report.lifeline import end_with_build
 from adoption.report.lock import DEFAULT_WAIT, clean_leftovers, output_lock
 from adoption.report.progress import Progress
@@ -61,17 +61,19 @@ class BuildOutcome:
         return not self.failed
 
 
-def build_reports(config_path: str | Path, out_dir: str | Path, *, jobs: int | None = None,
-                  only: Iterable[str] = (), force: bool = False,
+def build_reports(config_path: str | Path | BuildConfig, out_dir: str | Path, *,
+                  jobs: int | None = None, only: Iterable[str] = (), force: bool = False,
                   stream=None, wait: float = DEFAULT_WAIT,
                   base_url: str | None = None) -> BuildOutcome:
-    """Build the reports of `config_path` into `out_dir`; see the module docstring.
+    """Build the reports of `config_path` (a reports.toml, or a config made in memory,
+    e.g. by `own_data`) into `out_dir`; see the module docstring.
 
     `wait`: seconds to wait for another build writing into `out_dir` (0: refuse at
     once); raises `lock.BuildBusy` when it has not finished by then. `base_url`: where
     the folder is published (else the config's, else $ADOPTION_BASE_URL)."""
     started = time.perf_counter()
-    config = with_base_url(load_config(config_path), base_url)
+    config = config_path if isinstance(config_path, BuildConfig) else load_config(config_path)
+    config = with_base_url(config, base_url)
     selected = _select(config, list(only))
     out = Path(out_dir).resolve()
     stream = stream or sys.stderr
@@ -243,7 +245,7 @@ def _publish(spec: ReportSpec, digest: str, result: Outcome, config: BuildConfig
     state.reports[spec.name] = {
         "digest": digest,
         "title": spec.title,
-        "notebook": relative(spec.notebook, config.root),
+        "notebook": shown_notebook(spec.notebook, config.root),
         "parameters": spec.parameters,
         "language": spec.language,
         "data": data_inputs(spec, config),

@@ -12,7 +12,10 @@
     platform = "blog"
 
 Paths (the notebook, and parameters ending in `_file` or `_files`) are relative
-to the folder holding `reports.toml`, the project root.
+to the folder holding `reports.toml` (the project's own is at the project root), wherever
+the build is run from. A notebook may also be one of those shipped in the package, named
+by its name alone (`notebook = "adoption_yoy"`), so that a config in an analyst's own
+folder needs no copy of the notebooks.
 
 Every mistake in the file's shape (a `[report]` where `[[report]]` was meant, a
 key of the wrong type, a timeout of zero) is a problem naming the file, the line
@@ -228,11 +231,13 @@ def _report(path: Path, entry: dict, lines: Lines, start: int | None,
                                 line=line_of("name"),
                                 expected="lower-case letters, digits and hyphens"))
     notebook_name = entry.get("notebook")
-    notebook = path.resolve().parent / str(notebook_name)
+    notebook = _notebook(path, str(notebook_name))
     if isinstance(notebook_name, str) and notebook_name.strip() and not notebook.is_file():
         problems.append(problem(path, f"notebook '{notebook_name}' not found",
                                 line=line_of("notebook"),
-                                expected="a path to a notebook, relative to reports.toml"))
+                                expected="a path to a notebook, relative to reports.toml, "
+                                         "or the name of one shipped with adoption: "
+                                         + ", ".join(_packaged_names())))
     parameters = entry.get("parameters", {})
     parameter_lines: dict[str, int] = {}
     if not isinstance(parameters, dict):
@@ -251,6 +256,21 @@ def _report(path: Path, entry: dict, lines: Lines, start: int | None,
         return None, problems
     return ReportSpec(name, entry["title"], notebook, dict(parameters), start or 0,
                       {key: line or 0 for key, line in parameter_lines.items()}), []
+
+
+def _notebook(config: Path, name: str) -> Path:
+    """The notebook a config names: a path from the config's folder, else one of the
+    package's own notebooks by name."""
+    from adoption.paths import packaged_notebook
+
+    local = config.resolve().parent / name
+    return local if local.is_file() else (packaged_notebook(name) or local)
+
+
+def _packaged_names() -> list[str]:
+    from adoption.paths import packaged_notebooks
+
+    return [path.stem for path in packaged_notebooks()]
 
 
 def describe(value: object) -> str:

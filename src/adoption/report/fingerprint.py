@@ -1,10 +1,11 @@
 """Content hashes that decide whether a report must be rebuilt.
 
 A report is up to date when nothing it depends on has changed: its notebook,
-its parameters and title, the data files it reads, the library code and the
-metadata beside the data, and the versions of the packages that draw and
-compute. Modification times are not used: a fresh clone has new times and the
-same content.
+its parameters and title, the data files it reads (those its parameters name and
+the files their loaders read beside them: corrections, French notes, the Data
+Package), the library code, templates and bundled data, and the versions of the
+packages that draw and compute. Modification times are not used: a fresh clone has
+new times and the same content.
 
 Kept free of heavy imports: a build with nothing to do must answer in about
 a second.
@@ -19,10 +20,13 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from adoption.paths import DATA_DIR
+from adoption.paths import DATA_DIR, NOTEBOOKS_DIR
 from adoption.report.config import BuildConfig, ReportSpec
 
 LIBRARY_DIR = Path(__file__).resolve().parents[1]
+# Files a loader reads beside a data file NAME.EXT (see adoption.corrections,
+# adoption.published, adoption.datapackage).
+SIDECARS = ("{stem}.corrections.csv", "{stem}.fr.csv", "datapackage.json")
 # Packages whose version can change a number or a pixel in a report.
 PACKAGES = ("adoption", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn",
             "papermill", "nbconvert", "nbclient", "ipykernel", "pyarrow")
@@ -37,13 +41,19 @@ def file_sha256(path: Path) -> str:
 
 
 def library_digest() -> str:
-    """One hash of the library's code and templates, the data's metadata files, and the
-    versions of the packages that compute and draw."""
+    """One hash of the library's code and templates, the bundled data (which a notebook
+    reads when a parameter leaves the data to its default) with their metadata, and the
+    versions of the packages that compute and draw. The packaged notebooks are not in
+    it: each report hashes its own."""
     digest = hashlib.sha256()
-    files = [p for p in LIBRARY_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    files += sorted(DATA_DIR.rglob("*.toml"))
-    for path in sorted(files):
-        digest.update(str(path.relative_to(LIBRARY_DIR.parents[1])).encode())
+    code = [p for p in LIBRARY_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+            and not p.resolve().is_relative_to(NOTEBOOKS_DIR)
+            and not p.resolve().is_relative_to(DATA_DIR)]
+    files = [(path.relative_to(LIBRARY_DIR).as_posix(), path) for path in code]
+    files += [(f"data/{path.relative_to(DATA_DIR).as_posix()}", path)
+              for path in DATA_DIR.rglob("*") if path.is_file()]
+    for name, path in sorted(files):
+        digest.update(name.encode())
         digest.update(file_sha256(path).encode())
     digest.update(sys.version.encode())
     for package in PACKAGES:
@@ -52,12 +62,33 @@ def library_digest() -> str:
 
 
 def data_inputs(spec: ReportSpec, config: BuildConfig) -> list[dict[str, str]]:
-    """The report's data files with their SHA-256 (or 'missing')."""
+    """The report's data files with their SHA-256 (or 'missing'), and after each, the
+    files read with it that are there (`SIDECARS`)."""
     inputs = []
+    seen: set[Path] = set()
     for path in spec.data_files(config.root):
-        sha = file_sha256(path) if path.is_file() else "missing"
-        inputs.append({"file": relative(path, config.root), "sha256": sha})
+        for read in [path, *sidecars(path)]:
+            if read.resolve() in seen:
+                continue
+            seen.add(read.resolve())
+            sha = file_sha256(read) if read.is_file() else "missing"
+            inputs.append({"file": relative(read, config.root), "sha256": sha})
     return inputs
+
+
+def sidecars(path: Path) -> list[Path]:
+    """The files beside `path` that its loader reads too, where they exist."""
+    stem = path.name.split(".")[0] if path.suffix in (".gz", ".bz2", ".xz") else path.stem
+    found = [path.with_name(pattern.format(stem=stem)) for pattern in SIDECARS]
+    return [side for side in found if side != path and side.is_file()]
+
+
+def shown_notebook(notebook: Path, root: Path) -> str:
+    """A report's notebook as the index names it: from the config's folder, or by its
+    name alone when it is one of the package's own and lies outside that folder."""
+    shown = relative(notebook, root)
+    packaged = notebook.resolve().is_relative_to(NOTEBOOKS_DIR)
+    return notebook.name if packaged and shown.startswith("../") else shown
 
 
 def report_digest(spec: ReportSpec, config: BuildConfig, library: str) -> str:
