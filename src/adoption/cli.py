@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report(commands)
     _add_synth(commands)
     _add_snapshots(commands)
+    _add_lab(commands)
     return parser
 
 
@@ -304,6 +305,46 @@ def _run_synth(args: argparse.Namespace) -> int:
     for path in write_synthetic(args.out, args.seed):
         print(path)
     return EXIT_OK
+
+
+def _add_lab(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser(
+        "lab", help="open the notebooks in JupyterLab, in your own folder",
+        description="Copy the notebooks shipped with adoption into FOLDER (a notebook "
+                    "already there is kept as it is) and open JupyterLab there. In a "
+                    "notebook's first cell, set data_file to your own file: relative "
+                    "paths are read from FOLDER. (In a clone of the project, `make lab` "
+                    "opens the project's notebooks/ instead.)")
+    command.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="FOLDER",
+                         help="where the notebooks go and JupyterLab opens (default: the "
+                              "working folder)")
+    command.add_argument("--copy-only", action="store_true",
+                         help="copy the notebooks, do not start JupyterLab")
+    command.set_defaults(run=_run_lab)
+
+
+def _run_lab(args: argparse.Namespace) -> int:
+    import shutil
+    import subprocess
+
+    from adoption.paths import packaged_notebooks
+
+    args.folder.mkdir(parents=True, exist_ok=True)
+    for notebook in packaged_notebooks():
+        target = args.folder / notebook.name
+        if target.exists():
+            print(f"kept {target} (already there)")
+        else:
+            shutil.copyfile(notebook, target)
+            print(f"copied {target}")
+    if args.copy_only:
+        return EXIT_OK
+    environment = {**os.environ, "JUPYTER_PREFER_ENV_PATH": "1"}
+    environment.pop("MPLBACKEND", None)  # charts inline in the notebooks
+    command = [sys.executable, "-m", "jupyterlab", str(args.folder)]
+    if hasattr(os, "getuid") and os.getuid() == 0:  # containers often run as root
+        command.append("--allow-root")
+    return subprocess.run(command, env=environment, check=False).returncode
 
 
 def _add_snapshots(commands: argparse._SubParsersAction) -> None:

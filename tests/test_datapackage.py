@@ -1,0 +1,143 @@
+"""Metadata beside a user's data (a Frictionless datapackage.json), and names without one."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from own_surveys import ORGANISATIONS, write_datapackage, write_dta, write_french_csv
+
+import adoption
+from adoption.about import data_note
+from adoption.cli import main
+from adoption.datapackage import describe, value_lines
+from adoption.metadata import Origin, series_names
+from adoption.problems import DataError
+
+PACKAGE = {
+    "name": "barometre",
+    "languages": ["fr", "en"],
+    "title": {"": "Baromètre des organismes", "en": "Barometer of organisations"},
+    "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
+                  "title": "Creative Commons Attribution 4.0"}],
+    "sources": [{"title": "Observatoire <b>X</b>", "path": "https://example.org/b?a=1&c=2",
+                 "version": "2023"}],
+}
+SECTORS = {"nonprofit": {"label": {"en": "Quebec nonprofits", "fr": "OBNL du Québec"},
+                         "population": "un échantillon d'OBNL"}}
+
+
+def error_lines(error: pytest.ExceptionInfo) -> list[str]:
+    return [str(found) for found in error.value.problems]
+
+
+def test_a_survey_without_metadata_is_named_after_its_file(tmp_path):
+    table = adoption.load_table(write_french_csv(tmp_path / "mysurvey.csv"))
+    names = series_names(table)
+    assert names["mysurvey@nonprofit"].label["en"] == "Nonprofits in mysurvey.csv, 2021–2022"
+    assert names["mysurvey@business"].label["fr"] == "Entreprises (mysurvey.csv), 2021–2022"
+    assert names["mysurvey"].publisher == {
+        "en": f"mysurvey.csv, {ORGANISATIONS} organisations",
+        "fr": f"mysurvey.csv, {ORGANISATIONS} organismes"}
+    assert set(table["study"]) == {"mysurvey.csv"}
+    note = data_note(table, "en").data
+    assert f"mysurvey.csv, {ORGANISATIONS} organisations, 2021–2022" in note
+    assert "none was stated" in note
+
+
+def test_the_bundled_data_need_no_note():
+    assert data_note(adoption.load_table(adoption.paths.BUNDLED_SURVEY), "en") is None
+
+
+def test_a_datapackage_beside_the_file_names_its_series(tmp_path):
+    data = write_french_csv(tmp_path / "barometre.csv")
+    write_datapackage(tmp_path, {"name": "barometre", "path": "barometre.csv",
+                                 "adoption": {"sectors": SECTORS}}, **PACKAGE)
+    table = adoption.load_table(data)
+    names = series_names(table)
+    assert names["barometre"].label == {"en": "Barometer of organisations, 2021–2022",
+                                        "fr": "Baromètre des organismes, 2021–2022"}
+    assert names["barometre@nonprofit"].label == {"en": "Quebec nonprofits",
+                                                  "fr": "OBNL du Québec"}
+    # Given in the default language (French) only: English falls back to it.
+    assert names["barometre@nonprofit"].population["en"] == "un échantillon d'OBNL"
+    assert names["barometre@nonprofit"].population["fr"] == "un échantillon d’OBNL"
+    assert names["barometre@business"].label["en"] == ("Businesses in Barometer of "
+                                                       "organisations, 2021–2022")
+    assert names["barometre"].publisher["en"] == "Observatoire <b>X</b>"
+    note = data_note(table, "fr").data
+    assert "<b>" not in note and "Observatoire &lt;b&gt;X&lt;/b&gt; (2023)" in note
+    assert '<a href="https://example.org/b?a=1&amp;c=2">' in note
+    assert "Creative Commons Attribution 4.0" in note
+
+
+def test_the_package_maps_columns_for_validate_and_the_loaders(tmp_path, capsys):
+    data = write_dta(tmp_path / "codes.dta", renamed={"id_organisation": "org",
+                                                      "utilise_twitter": "tw"})
+    assert main(["validate", str(data)]) == 1
+    assert "column 'org_id': required column is missing" in capsys.readouterr().out
+    write_datapackage(tmp_path, {"path": "codes.dta", "adoption": {
+        "columns": {"org": "org_id", "tw": "uses_twitter"}}})
+    assert main(["validate", str(data)]) == 0
+    survey = adoption.load_survey(data)
+    assert survey.groupby(["sector", "year"], observed=True)["uses_twitter"].sum().to_dict() \
+        == {("nonprofit", 2021): 6, ("nonprofit", 2022): 8,
+            ("business", 2021): 3, ("business", 2022): 5}
+    assert Origin.of(survey).descriptor == str((tmp_path / "datapackage.json").resolve())
+
+
+def test_mistakes_in_the_package_name_file_line_and_property(tmp_path):
+    data = write_french_csv(tmp_path / "s.csv")
+    (tmp_path / "datapackage.json").write_text(
+        '{\n  "resources": [\n    {\n      "path": "s.csv",\n'
+        '      "schema": {"fields": [{"name": "secteur"}, {"name": "region"}]},\n'
+        '      "adoption": {\n        "columns": {"org": "org_id"},\n'
+        '        "sectors": {"charity": {}},\n        "colums": {}\n      }\n    }\n  ]\n}\n',
+        encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        adoption.load_table(data)
+    descriptor = tmp_path / "datapackage.json"
+    columns = ("one of the file's columns: id_organisation, secteur, année, poids, "
+               "utilise_twitter, utilise_facebook")
+    assert error_lines(error) == [
+        f"{descriptor}:5: resources[0].schema.fields[1].name: field 'region' is not a "
+        f"column of s.csv (expected {columns})",
+        f"{descriptor}:7: resources[0].adoption.columns.org: maps column 'org', which s.csv "
+        f"does not have (expected {columns})",
+        f"{descriptor}:8: resources[0].adoption.sectors.charity: 'charity' is not a sector "
+        "(expected nonprofit, business, higher_education)",
+        f"{descriptor}:9: resources[0].adoption.colums: is not a property adoption reads "
+        "(expected columns, sectors or series)",
+    ]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('{"resources": [\n  {"path": "s.csv",}\n]}',
+     ":2: not valid JSON: Expecting property name enclosed in double quotes (column 20)"),
+    ('[1, 2]', ":1: holds a list (expected a JSON object"),
+    ('{"name": "x"}', ": resources is missing (expected \"resources\""),
+])
+def test_a_package_that_is_not_one_is_an_error_naming_it(tmp_path, text, expected):
+    data = write_french_csv(tmp_path / "s.csv")
+    (tmp_path / "datapackage.json").write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        adoption.load_table(data)
+    assert expected in error_lines(error)[0]
+
+
+def test_a_package_named_for_a_file_must_describe_it(tmp_path):
+    data = write_french_csv(tmp_path / "s.csv")
+    named = write_datapackage(tmp_path / "..", {"path": "other.csv"})
+    with pytest.raises(DataError) as error:
+        describe(data, named)
+    assert "describes other.csv, not s.csv" in error_lines(error)[0]
+    # Beside the file, a package that lists other files says nothing about this one.
+    write_datapackage(tmp_path, {"path": "other.csv", "title": "Other"})
+    assert describe(data).title is None
+
+
+def test_every_key_and_item_has_its_line():
+    text = '{\n "a": [\n  {"b": 1},\n  "x"\n ],\n "c": {"d": "}"}\n}'
+    assert json.loads(text)
+    assert value_lines(text) == {("a",): 2, ("a", 0): 3, ("a", 0, "b"): 3, ("a", 1): 4,
+                                 ("c",): 6, ("c", "d"): 6}
