@@ -11,6 +11,8 @@ codes with value labels (1 = OBNL, 1 = oui).
 from __future__ import annotations
 
 import json
+import re
+from html import unescape
 from pathlib import Path
 
 import pandas as pd
@@ -84,3 +86,14 @@ def write_datapackage(folder: Path, resource: dict, **package: object) -> Path:
     path.write_text(json.dumps({**package, "resources": [resource]}, ensure_ascii=False,
                                indent=2), encoding="utf-8")
     return path
+
+
+BLOCKS = (r"</?(?:p|h\d|div|li|ul|ol|td|th|tr|table|br|section|main|header|footer|figure"
+          r"|figcaption|blockquote|summary|details)\b[^>]*>")
+
+
+def visible_text(page: str) -> str:
+    """What a reader of an HTML page sees, as one line: no styles, scripts or tags."""
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
+    text = unescape(re.sub(r"<[^>]+>", "", re.sub(BLOCKS, " ", page)))
+    return re.sub(r"[ \t\r\n]+", " ", text)

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import re
-from html import unescape
 from pathlib import Path
 
 import pytest
-from own_surveys import ORGANISATIONS, write_datapackage, write_french_csv, write_sav
+from own_surveys import (
+    ORGANISATIONS,
+    visible_text,
+    write_datapackage,
+    write_french_csv,
+    write_sav,
+)
 
 from adoption.cli import main
 from adoption.paths import NOTEBOOKS_DIR, packaged_notebook
@@ -33,11 +38,6 @@ my-firms,Firms of X,business,2010,twitter,20,50,50,census,Me,My study,,
 my-firms,Firms of X,business,2011,twitter,30,50,50,census,Me,My study,,
 my-firms,Firms of X,business,2011,blog,30,50,50,census,Me,My study,,
 """
-
-
-def visible_text(page: str) -> str:
-    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
-    return re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<[^>]+>", " ", page)))
 
 
 def config_for(folder: Path, *files: str, **options: object):
