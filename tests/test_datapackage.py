@@ -141,3 +141,20 @@ def test_every_key_and_item_has_its_line():
     assert json.loads(text)
     assert value_lines(text) == {("a",): 2, ("a", 0): 3, ("a", 0, "b"): 3, ("a", 1): 4,
                                  ("c",): 6, ("c", "d"): 6}
+
+
+def test_published_figures_take_their_series_labels_from_the_package(tmp_path):
+    (tmp_path / "figures.csv").write_text(
+        "series,population,sector,year,platform,percent,n,population_size,design,publisher,"
+        "study,source_url,note\n"
+        "my-charities,Charities of X,nonprofit,2010,twitter,40,50,50,census,Me,My study,,\n"
+        "my-firms,Firms of X,business,2010,twitter,20,50,50,census,Me,My study,,\n",
+        encoding="utf-8")
+    write_datapackage(tmp_path, {"path": "figures.csv", "adoption": {"series": {
+        "my-charities": {"label": {"en": "Charities of X", "fr": "Organismes de X"},
+                         "publisher": "Centre X", "slug": "charities-x"}}}})
+    names = series_names(adoption.load_table(tmp_path / "figures.csv"))
+    assert names["my-charities"].label == {"en": "Charities of X", "fr": "Organismes de X"}
+    assert names["my-charities"].publisher["fr"] == "Centre X"
+    assert names["my-charities"].slug == "charities-x"
+    assert names["my-firms"].label["en"] == "Businesses in My study, 2010"

@@ -12,6 +12,7 @@ import contextlib
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from own_surveys import (
     ORGANISATIONS,
@@ -72,6 +73,16 @@ def test_published_style_figures_give_the_comparison_of_their_series(tmp_path):
     # The blog has no nonprofit series: no comparison there, and no explorer.
     assert [spec.name for spec in config.reports] == ["figures-twitter"]
     assert config.reports[0].title == "Twitter: figures.csv, 2010–2011"
+
+
+def test_a_survey_whose_headers_only_its_data_package_maps(tmp_path):
+    frame = pd.read_csv(write_french_csv(tmp_path / "s.csv"))
+    frame.rename(columns={"id_organisation": "org", "utilise_twitter": "tw"}).drop(
+        columns="utilise_facebook").to_csv(tmp_path / "s.csv", index=False)
+    write_datapackage(tmp_path, {"path": "s.csv", "adoption": {
+        "columns": {"org": "org_id", "tw": "uses_twitter"}}})
+    assert [spec.name for spec in config_for(tmp_path, "s.csv").reports] == [
+        "s-twitter", "s-explorer"]
 
 
 def test_account_snapshots_give_the_activity_report(tmp_path):

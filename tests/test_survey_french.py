@@ -101,7 +101,9 @@ def table_of(tmp_path, kind: str, weights: bool) -> pd.DataFrame:
 @pytest.mark.parametrize("kind", list(WRITERS))
 def test_every_version_gives_the_same_adoption_table(tmp_path, kind, weights):
     expected = table_of(tmp_path, "english.csv", weights)
-    pd.testing.assert_frame_equal(table_of(tmp_path, kind, weights), expected)
+    # The study names the file read (vague3.csv, vague3.sav): all else is the same.
+    pd.testing.assert_frame_equal(table_of(tmp_path, kind, weights).drop(columns="study"),
+                                  expected.drop(columns="study"))
 
 
 def test_the_english_table_is_the_hand_count(tmp_path):

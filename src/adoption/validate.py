@@ -149,6 +149,15 @@ def detect_kind(path: str | Path, *, sheet: Sheet = None,
     raise DataError([unknown, *workbook_note(path, sheet)])
 
 
+def described_kind(path: str | Path, metadata: str | Path | None = None) -> str:
+    """The kind of a file as `load_data` tells it: with the column names its Data Package
+    (`metadata`, else the datapackage.json beside it) gives."""
+    path = Path(path)
+    if _looks_like_json(path):
+        return "snapshots"
+    return detect_kind(path, columns=_description(path, path, metadata, None).columns)
+
+
 def load_kind(path: str | Path, kind: str, *, sheet: Sheet = None,
               columns: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Load a file as the given kind, validated (raises DataError)."""

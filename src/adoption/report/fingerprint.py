@@ -51,7 +51,7 @@ def library_digest() -> str:
             and not p.resolve().is_relative_to(DATA_DIR)]
     files = [(path.relative_to(LIBRARY_DIR).as_posix(), path) for path in code]
     files += [(f"data/{path.relative_to(DATA_DIR).as_posix()}", path)
-              for path in DATA_DIR.rglob("*") if path.is_file()]
+              for path in DATA_DIR.rglob("*") if path.is_file() and path.suffix != ".md"]
     for name, path in sorted(files):
         digest.update(name.encode())
         digest.update(file_sha256(path).encode())

@@ -78,13 +78,13 @@ class _Plan:
 def own_data_config(request: OwnData) -> BuildConfig:
     """The config of the standard reports for `request`'s files; raises DataError naming
     every problem of every file (and ValueError for a wrong option)."""
-    from adoption.validate import detect_kind
+    from adoption.validate import described_kind
 
     plan = _Plan()
     tables, snapshot_files = [], []
     for path in request.files:
         try:
-            kind = detect_kind(path)
+            kind = described_kind(path, request.metadata)
             if kind == "snapshots":
                 snapshot_files.append(path)
             else:
