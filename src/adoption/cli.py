@@ -207,10 +207,9 @@ def base_url(text: str) -> str:
     """An argparse type: an http or https address (a "/" is added at its end)."""
     from adoption.report.config import checked_base_url
 
-    url, why = checked_base_url(text)
+    url, _ = checked_base_url(text)
     if url is None:
-        raise argparse.ArgumentTypeError(why.removeprefix("is ").strip() +
-                                         " is not an http or https address")
+        raise argparse.ArgumentTypeError(f"{text!r} is not an http or https address")
     return url
 
 

@@ -68,6 +68,8 @@ def report_digest(spec: ReportSpec, config: BuildConfig, library: str) -> str:
         "data": data_inputs(spec, config),
         "cell_timeout": config.cell_timeout,
         "library": library,
+        # The page links to its versions in the other languages.
+        "translations": sorted(other.name for other in config.translations(spec)),
     }
     text = json.dumps(description, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
