@@ -202,8 +202,8 @@ def test_what_papermill_cannot_tell_is_not_checked():
 
 def test_the_base_url_comes_from_the_command_line_the_environment_or_the_config(
         project, monkeypatch):
-    from adoption.report.config import load_config, with_base_url
     from adoption.problems import DataError
+    from adoption.report.config import load_config, with_base_url
 
     write_config(project, report("hi", "greeting"))
     config_file = project / "reports.toml"
