@@ -208,3 +208,25 @@ def _check_page(browser, url: str, name: str, width: int) -> None:
         assert page.locator("aside.adoption-key-findings li").count() >= 1, \
             f"{where}: no key findings box"
     page.close()
+
+
+def test_the_adoption_table_is_published_with_its_data_dictionary(built):
+    """reports/data/: the table the reports read, and a Data Package that describes every
+    column, so a journalist can re-plot everything."""
+    import csv
+
+    package = json.loads((built / "data" / "datapackage.json").read_text())
+    resource = package["resources"][0]
+    assert package["profile"] == "tabular-data-package" and resource["path"] == "adoption.csv"
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
+    with (built / "data" / "adoption.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == [field["name"] for field in resource["schema"]["fields"]]
+    assert all(field.get("description") for field in resource["schema"]["fields"])
+    # The quote: "One hundred-eight (22%) of the primary corporations listed on the 2009
+    # Fortune 500" had a blog; 108 / 500 = 0.216.
+    fortune = [row for row in rows if (row["series"], row["year"], row["platform"])
+               == ("umassd-fortune500", "2009", "blog")]
+    assert [(r["adopters"], r["n"], r["share"], r["exact_count"]) for r in fortune] == [
+        ("108", "500", "0.216", "True")]
+    assert {row["synthetic"] for row in rows if row["series"] == "synthetic-survey"} == {"True"}

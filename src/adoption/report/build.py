@@ -36,9 +36,11 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from adoption import __version__
+from adoption.files import write_text
 from adoption.problems import DataError, problem
 from adoption.report.citations import INDEX_PAGES
 from adoption.report.config import BuildConfig, ReportSpec, load_config, with_base_url
+from adoption.report.dataset import publish_dataset
 from adoption.report.execute import Job, Outcome, kernel_environment, run_job
 from adoption.report.findings import key_findings
 from adoption.report.fingerprint import data_inputs, library_digest, relative, report_digest
@@ -101,7 +103,7 @@ def _build(config: BuildConfig, selected: list[ReportSpec], out: Path, jobs: int
     forgotten = _forget_removed_reports(config, state) if not only else []
     written = (*INDEX_PAGES.values(), f"{CHARTS_DIR}/{MANIFEST}")
     if plan or forgotten or not all((out / path).is_file() for path in written):
-        _write_outputs(config, state, out)
+        _write_outputs(config, state, out, stream)
     progress.summary(outcome, time.perf_counter() - started)
     return outcome
 
@@ -303,7 +305,7 @@ def _forget_removed_reports(config: BuildConfig, state: BuildState) -> list[str]
     return removed
 
 
-def _write_outputs(config: BuildConfig, state: BuildState, out: Path) -> None:
+def _write_outputs(config: BuildConfig, state: BuildState, out: Path, stream) -> None:
     from adoption.charts.export import write_manifest
     from adoption.report.index import index_pages
 
@@ -313,10 +315,9 @@ def _write_outputs(config: BuildConfig, state: BuildState, out: Path) -> None:
               if all((out / CHARTS_DIR / file).is_file() for file in chart["files"].values())]
     (out / CHARTS_DIR).mkdir(parents=True, exist_ok=True)
     write_manifest(out / CHARTS_DIR / MANIFEST, charts)
+    publish_dataset(config, out, stream)
     for name, page in index_pages(config, state, charts, built_at=_now()).items():
-        partial = out / f".{name}.partial"
-        partial.write_text(page, encoding="utf-8")
-        os.replace(partial, out / name)
+        write_text(out / name, page)
 
 
 @contextmanager

@@ -29,6 +29,7 @@ from adoption import __version__
 from adoption.escaping import web_url
 from adoption.report.citations import INDEX_PAGES, Publication, snippets
 from adoption.report.config import BuildConfig, ReportSpec
+from adoption.report.dataset import DATA_DIR, PACKAGE_FILE, TABLE_FILE
 from adoption.report.fingerprint import relative
 from adoption.report.policy import content_security_policy
 from adoption.report.state import BuildState
@@ -61,6 +62,7 @@ def index_pages(config: BuildConfig, state: BuildState, charts: list[dict],
             base_url=config.base_url,
             builds=[_build_row(spec, state.reports.get(spec.name, {}), config, state.out_dir)
                     for spec in config.reports],
+            dataset=_dataset(state.out_dir),
             built_on=publication.built_on,
             version=__version__,
             copy_script=COPY_SCRIPT,
@@ -110,6 +112,12 @@ def _card(family: list[ReportSpec], lang: str, state: BuildState, published: set
         versions=[(other.language, href) for other in family if other is not spec
                   if (href := _page(state.reports.get(other.name, {}), state.out_dir))],
     )
+
+
+def _dataset(out: Path) -> dict[str, str] | None:
+    """The published adoption table and its Data Package, when the build wrote them."""
+    files = {"table": f"{DATA_DIR}/{TABLE_FILE}", "package": f"{DATA_DIR}/{PACKAGE_FILE}"}
+    return files if all((out / file).is_file() for file in files.values()) else None
 
 
 def _page(record: Mapping, out: Path) -> str | None:

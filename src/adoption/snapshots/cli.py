@@ -269,7 +269,7 @@ def run_summary(args: argparse.Namespace) -> int:
 
 
 def _write_outputs(args: argparse.Namespace, result) -> None:
-    from adoption.snapshots.table import write_atomically
+    from adoption.files import write_atomically
 
     tables = [(args.out, result.summary), (args.account_years, result.account_years),
               (args.comparisons, result.comparisons)]

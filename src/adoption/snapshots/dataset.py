@@ -37,8 +37,9 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
+from adoption.files import write_atomically
 from adoption.problems import fail
-from adoption.snapshots.table import DTYPES, conform, sort_table, write_atomically
+from adoption.snapshots.table import DTYPES, conform, sort_table
 
 if TYPE_CHECKING:
     import pyarrow as pa
