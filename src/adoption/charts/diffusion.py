@@ -22,7 +22,7 @@ from matplotlib.axes import Axes
 
 from adoption.charts.assemble import make_chart
 from adoption.charts.chart import Chart
-from adoption.charts.draw import interval_bars, percent_axis, plot_points, year_axis
+from adoption.charts.draw import dodge, interval_bars, percent_axis, plot_points, year_axis
 from adoption.charts.layout import EndLabel
 from adoption.charts.style import LINE_STYLES, MARKERS, SIZES, points, sector_colour
 from adoption.findings.reaching import reaching_claim, reaching_title
@@ -125,24 +125,24 @@ def _draw(axes: Axes, series: list[_Series], years: list[int], share: float,
           lang: str) -> list[EndLabel]:
     axes.axhline(100 * share, color="#8C8C8C", linewidth=1.2, linestyle=(0, (2, 3)), zorder=1)
     counters: dict[str, int] = {}
-    for item in series:  # several series of one sector: same colour, own line and marker
+    for position, item in enumerate(series):  # one sector's series: own line and marker
         index = counters.get(item.sector, 0)
         counters[item.sector] = index + 1
         item.linestyle = LINE_STYLES[index % len(LINE_STYLES)]
         item.marker = MARKERS[index % len(MARKERS)]
         data = item.data
-        axes.plot(data["year"], data["share_percent"], color=item.colour,
+        x = data["year"] + dodge(position, len(series), years)
+        axes.plot(x, data["share_percent"], color=item.colour,
                   linestyle=item.linestyle, linewidth=SIZES.line_width, zorder=2)
-        interval_bars(axes, data["year"], data["low_percent"], data["high_percent"],
-                      item.colour)
-        plot_points(axes, data["year"], data["share_percent"], item.colour, item.filled(),
-                    item.marker)
+        interval_bars(axes, x, data["low_percent"], data["high_percent"], item.colour)
+        plot_points(axes, x, data["share_percent"], item.colour, item.filled(), item.marker)
     passed = [item for item in series if item.crossing.status == PASSED]
     for offset, item in enumerate(passed):
         _bracket(axes, item, share, offset)
     year_axis(axes, years)
     percent_axis(axes, lang, 100)
-    return [_end_label(item, lang) for item in series]
+    shared = max(counters.values()) > 1  # two series share a colour: label them by shape
+    return [_end_label(item, lang, shared) for item in series]
 
 
 def _bracket(axes: Axes, item: _Series, share: float, offset: int) -> None:
@@ -157,7 +157,7 @@ def _bracket(axes: Axes, item: _Series, share: float, offset: int) -> None:
               markeredgewidth=2.5, color=item.colour, linestyle="none", zorder=5)
 
 
-def _end_label(item: _Series, lang: str) -> EndLabel:
+def _end_label(item: _Series, lang: str, keyed: bool = False) -> EndLabel:
     last = item.data.iloc[-1]
     detail = say(f"chart.reach.label.{_status_key(item.crossing)}", lang,
                  share=item.crossing.share,
@@ -165,7 +165,7 @@ def _end_label(item: _Series, lang: str) -> EndLabel:
                  after=item.crossing.after.year if item.crossing.after else 0,
                  first=item.crossing.first.year, last=item.crossing.last.year)
     return EndLabel(item.label, float(last["year"]), float(last["share_percent"]),
-                    item.colour, detail)
+                    item.colour, detail, key=(item.linestyle, item.marker) if keyed else None)
 
 
 def _status_key(found: Crossing) -> str:
