@@ -28,7 +28,7 @@ import os
 import sys
 from pathlib import Path
 
-from adoption.cli import confidence_level, positive_int
+from adoption.arguments import confidence_level, positive_int
 from adoption.problems import fail
 from adoption.snapshots.notices import warnings_shown
 
