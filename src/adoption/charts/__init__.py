@@ -16,7 +16,7 @@ the findings layer (`adoption.findings`, rendered through the catalogs of
 
 Modules, one concern each:
 
-    style, colourblind   colours per sector, font, sizes; the colour-vision checks
+    style                colours per sector, font, sizes
     metadata             a chart's sources: source lines, notes, citations, BibTeX
     assemble             a chart from its words, its plotted rows and its sources
     layout, draw, chart  the card's layout, shared drawing, the Chart object

@@ -24,7 +24,7 @@ from adoption.report.config import BuildConfig, ReportSpec
 
 LIBRARY_DIR = Path(__file__).resolve().parents[1]
 # Packages whose version can change a number or a pixel in a report.
-PACKAGES = ("adoption", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn",
+PACKAGES = ("adoption", "pandas", "numpy", "scipy", "statsmodels", "matplotlib",
             "papermill", "nbconvert", "nbclient", "ipykernel", "pyarrow")
 
 
