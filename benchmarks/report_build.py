@@ -9,7 +9,7 @@ Prints, in one run, for the default report set:
   rather than forked from the build's kernel server, for comparison;
 - a no-op rebuild (nothing changed), through the real `adoption report` command;
 - the floor: starting one kernel per report that imports pandas, matplotlib,
-  seaborn, scipy and statsmodels, then stopping it, one after the other;
+  scipy and statsmodels, then stopping it, one after the other;
 - what the build's kernel manager spends on each report's kernel: starting it
   (forked from a kernel server, and the usual way), running one cell, stopping
   it; the median and the fastest of `--kernels` (default 15) in a row. On a
@@ -36,7 +36,7 @@ from adoption.paths import PROJECT_ROOT
 from adoption.report.config import load_config
 from adoption.report.kernel_server import SWITCH_VARIABLE
 
-FLOOR_IMPORTS = "import pandas, matplotlib, seaborn, scipy, statsmodels.api"
+FLOOR_IMPORTS = "import pandas, matplotlib, scipy, statsmodels.api"
 
 
 def main() -> None:

@@ -31,7 +31,7 @@ from adoption.charts import (
     survey_platform_count,
     survey_weighting,
 )
-from adoption.charts.style import CARD, LARGE, MIN_TEXT_PX
+from adoption.charts.style import CARD, LARGE, MIN_TEXT_PX, SECTOR_COLOURS
 from adoption.paths import SYNTHETIC_DIR
 from adoption.stats.compare import compare_sectors, estimate_share
 from adoption.stats.intervals import wilson_interval
@@ -444,3 +444,34 @@ def test_numbers_written_on_a_chart_stay_text_in_the_svg():
     texts = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
     for value in ("34%", "57%", "65%", "64%", "8%", "23.2%"):
         assert value in texts, value
+
+
+@pytest.mark.parametrize("kind", ["curves_several", "diffusion"])
+def test_series_of_one_colour_are_told_apart_by_shape_and_keyed_in_their_labels(built, kind):
+    """The Fortune 500 and the Inc. 500 share the business colour: each keeps its own line
+    and marker, and its label in the label column starts with a sample of both."""
+    from matplotlib.lines import Line2D
+
+    chart, _ = built[1][(kind, "en")]
+    figure = chart.figure()
+    business = SECTOR_COLOURS["business"]
+    plotted = {(line.get_linestyle(), line.get_marker()) for line in figure.axes[0].lines
+               if business in (line.get_color(), line.get_markeredgecolor())}
+    keys = [(line.get_linestyle(), line.get_marker()) for line in figure.artists
+            if isinstance(line, Line2D) and line.get_color() == business]
+    # A key is a stretch of line (no marker) and a marker in its middle (no line).
+    assert sorted(keys) == [("-", "None"), ("--", "None"), ("None", "o"), ("None", "s")]
+    assert {("-", "None"), ("--", "None"), ("None", "o"), ("None", "s")} <= plotted
+
+
+def test_a_survey_of_both_sectors_reaches_50_percent_as_two_sides(survey):
+    """One survey file holds both sectors under one series name: the chart draws its
+    nonprofits and its businesses as two lines, named by sector, never by an internal id."""
+    from adoption.table import from_survey
+
+    chart = diffusion_chart(from_survey(survey), "twitter", "synthetic-survey",
+                            "synthetic-survey")
+    assert set(chart.data["sector"]) == {"nonprofit", "business"}
+    assert set(chart.data["series"]) == {"synthetic-survey"}
+    assert "@" not in chart.title and "@" not in chart.alt_text
+    assert [claim["series"] for claim in chart.claims] == [["synthetic-survey"]] * 2

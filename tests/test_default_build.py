@@ -60,12 +60,23 @@ def test_the_default_set_covers_what_users_need():
 
 
 def test_index_lists_every_report_and_chart(built, manifest):
-    index = (built / "index.html").read_text()
+    """Each language's index links every report (its own as cards, the others' through the
+    "read in" links and the build details) and lists the charts of its language."""
+    pages = {"en": (built / "index.html").read_text(), "fr": (built / "index-fr.html").read_text()}
     for spec in load_config(CONFIG).reports:
-        assert f'href="{spec.name}.html"' in index
+        for index in pages.values():
+            assert f'href="{spec.name}.html"' in index
     for chart in manifest:
-        assert chart["files"]["svg"] in index
-    assert "SHA-256" in index and "data/published/adoption.csv" in index
+        assert f'href="charts/{chart["files"]["svg"]}"' in pages[chart["lang"]]
+    assert "SHA-256" in pages["en"] and "data/published/adoption.csv" in pages["en"]
+
+
+def test_every_report_links_its_other_language(built):
+    for spec in load_config(CONFIG).reports:
+        page = (built / f"{spec.name}.html").read_text()
+        other = spec.name.removesuffix("-fr") if spec.language == "fr" else f"{spec.name}-fr"
+        assert f'href="{other}.html"' in page, spec.name
+        assert f'href="{"index-fr.html" if spec.language == "fr" else "index.html"}"' in page
 
 
 def test_no_page_loads_anything_from_another_host(built):
@@ -150,6 +161,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian: apt-get "
                                              "install chromium; see README, Testing)")
 def test_pages_render_in_chromium_without_errors_or_other_hosts(built, server):
+    """Every page as a reader sees it, on a desktop (1280 px) and a phone (390 px)."""
     from playwright.sync_api import sync_playwright
 
     pages = sorted(p.name for p in built.glob("*.html"))
@@ -158,14 +170,15 @@ def test_pages_render_in_chromium_without_errors_or_other_hosts(built, server):
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync"])
         try:
-            for name in pages:
-                _check_page(browser, f"{server}/{name}", name)
+            for width in (1280, 390):
+                for name in pages:
+                    _check_page(browser, f"{server}/{name}", name, width)
         finally:
             browser.close()
 
 
-def _check_page(browser, url: str, name: str) -> None:
-    page = browser.new_page()
+def _check_page(browser, url: str, name: str, width: int) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900})
     elsewhere, errors = [], []
     page.on("request", lambda request: None if request.url.startswith(
         ("http://127.0.0.1", "data:")) else elsewhere.append(request.url))
@@ -173,7 +186,7 @@ def _check_page(browser, url: str, name: str) -> None:
             if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url, wait_until="load")
-    # The charts page loads its images lazily, as a reader scrolls: load them all now.
+    # The index loads its images lazily, as a reader scrolls: load them all now.
     page.eval_on_selector_all("img", "els => els.forEach(e => { e.loading = 'eager'; })")
     # Polled from here: wait_for_function evaluates a string, which the pages' policy
     # (no eval) rightly refuses.
@@ -181,10 +194,39 @@ def _check_page(browser, url: str, name: str) -> None:
         if page.evaluate("Array.from(document.images).every(e => e.complete)"):
             break
         page.wait_for_timeout(100)
-    assert not elsewhere, f"{name} requested other hosts: {elsewhere}"
-    assert not errors, f"{name} logged errors: {errors}"
+    where = f"{name} at {width} px"
+    assert not elsewhere, f"{where} requested other hosts: {elsewhere}"
+    assert not errors, f"{where} logged errors: {errors}"
     images = page.eval_on_selector_all("img", "els => els.map(e => e.naturalWidth > 0)")
-    assert images and all(images), f"{name}: a chart did not render"
-    if name != "index.html":
-        assert page.locator("table").count() > 0, f"{name}: no table rendered"
+    assert images and all(images), f"{where}: an image did not load"
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width, f"{where}: {scroll} px wide, so it scrolls sideways"
+    other_language = "English" if name.endswith("-fr.html") else "Français"
+    assert page.get_by_role("link", name=other_language).count() >= 1, where
+    if not name.startswith("index"):
+        assert page.locator("table").count() > 0, f"{where}: no table rendered"
+        assert page.locator("aside.adoption-key-findings li").count() >= 1, \
+            f"{where}: no key findings box"
     page.close()
+
+
+def test_the_adoption_table_is_published_with_its_data_dictionary(built):
+    """reports/data/: the table the reports read, and a Data Package that describes every
+    column, so a journalist can re-plot everything."""
+    import csv
+
+    package = json.loads((built / "data" / "datapackage.json").read_text())
+    resource = package["resources"][0]
+    assert package["profile"] == "tabular-data-package" and resource["path"] == "adoption.csv"
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
+    with (built / "data" / "adoption.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == [field["name"] for field in resource["schema"]["fields"]]
+    assert all(field.get("description") for field in resource["schema"]["fields"])
+    # The quote: "One hundred-eight (22%) of the primary corporations listed on the 2009
+    # Fortune 500" had a blog; 108 / 500 = 0.216.
+    fortune = [row for row in rows if (row["series"], row["year"], row["platform"])
+               == ("umassd-fortune500", "2009", "blog")]
+    assert [(r["adopters"], r["n"], r["share"], r["exact_count"]) for r in fortune] == [
+        ("108", "500", "0.216", "True")]
+    assert {row["synthetic"] for row in rows if row["series"] == "synthetic-survey"} == {"True"}

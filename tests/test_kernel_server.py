@@ -97,10 +97,10 @@ def test_a_report_is_byte_identical_with_either_kind_of_kernel(monkeypatch, tmp_
         outcome = build_reports(PROJECT_ROOT / "reports.toml", out, jobs=1, force=True,
                                 only=["ngo-practitioner-surveys"])
         assert outcome.ok, outcome.failed
-        # Everything but the index, which says how long each report took.
+        # Everything but the indexes, which say how long each report took.
         outputs[fork] = {path.relative_to(out): path.read_bytes()
                          for path in sorted(out.rglob("*")) if path.is_file()
-                         and ".build" not in path.parts and path.name != "index.html"}
+                         and ".build" not in path.parts and not path.name.startswith("index")}
     assert outputs["1"].keys() == outputs["0"].keys()
     assert any(path.suffix == ".png" for path in outputs["1"])
     for path, data in outputs["1"].items():
@@ -164,7 +164,8 @@ def test_the_command_line_and_the_build_process_stay_light():
     """The build's main process reads chart manifests, and every command registers
     `adoption snapshots`; loading pandas or matplotlib for that would cost a no-op
     build most of its time, and a full build a second between reports."""
-    code = ("import sys\nfrom adoption.charts import read_manifest, charts_section_html\n"
+    code = ("import sys\nfrom adoption.charts import read_manifest\n"
+            "from adoption.report.index import index_pages\n"
             "from adoption.cli import build_parser\nbuild_parser()\n"
             "print('matplotlib' in sys.modules, 'pandas' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -171,8 +171,10 @@ def test_index_lists_reports_with_parameters_data_and_version(project):
     assert "<code>figures.csv</code>" in index
     assert hashlib.sha256(data.read_bytes()).hexdigest() in index
     assert f"adoption {__version__}" in index
-    assert re.search(r"Built \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", index)
-    assert "Last build failed" in index  # the failed report is listed, with why
+    assert re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", index)  # when each was built
+    assert "The last build of this report failed" in index  # the failed report is listed,
+    assert "failed in cell 3 (`if fail:`) of failing.ipynb" not in index  # with why, in brief
+    assert "failed in cell 3 of failing.ipynb: ValueError." in index
     page = (project / "reports" / "rows.html").read_text()
     assert "figures.csv" in page and 'href="index.html"' in page
 

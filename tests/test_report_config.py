@@ -47,7 +47,12 @@ BAD_CONFIGS = [
     ("[build]\ncell_timeout = true\n",
      ":2: cell_timeout is true/false (true) (expected a whole number of seconds"),
     ("build = { cell_timeout = 0 }\n", ":1: cell_timeout is 0 (expected 1 second or more"),
-    ("[build]\n\ntimeout = 5\n", ":3: unknown key 'timeout' in [build] (expected cell_timeout)"),
+    ("[build]\n\ntimeout = 5\n",
+     ":3: unknown key 'timeout' in [build] (expected cell_timeout or base_url)"),
+    ('[build]\nbase_url = "javascript:alert(1)"\n',
+     ":2: base_url is 'javascript:alert(1)', not a web address (expected the http or https "
+     "address where the reports folder is published"),
+    ("[build]\nbase_url = 5\n", ":2: base_url is a whole number (5) (expected the http"),
     ("cell_timeout = 5\n", ":1: unknown key 'cell_timeout' (expected a [build] table and "
                            "[[report]] tables)"),
     ("[reports]\nname = 1\n", ":1: unknown table 'reports'"),
@@ -193,3 +198,32 @@ def test_what_papermill_cannot_tell_is_not_checked():
     assert expected_of({"inferred_type_name": "None", "default": "compute()"}) is None
     assert expected_of({"inferred_type_name": "MyClass", "default": "1"}) is None
     assert expected_of({"inferred_type_name": "Any", "default": "1"}) is None
+
+
+def test_the_base_url_comes_from_the_command_line_the_environment_or_the_config(
+        project, monkeypatch):
+    from adoption.problems import DataError
+    from adoption.report.config import load_config, with_base_url
+
+    write_config(project, report("hi", "greeting"))
+    config_file = project / "reports.toml"
+    config_file.write_text(config_file.read_text().replace(
+        "[build]\n", '[build]\nbase_url = "https://config.example/r"\n'))
+    config = load_config(config_file)
+    assert config.base_url == "https://config.example/r/"  # a folder: "/" added
+    monkeypatch.setenv("ADOPTION_BASE_URL", "https://env.example/")
+    assert with_base_url(config).base_url == "https://env.example/"
+    assert with_base_url(config, "https://cli.example/").base_url == "https://cli.example/"
+    monkeypatch.setenv("ADOPTION_BASE_URL", "vbscript:x")
+    with pytest.raises(DataError, match="environment variable ADOPTION_BASE_URL: is "
+                                        "'vbscript:x', not a web address"):
+        with_base_url(config)
+
+
+def test_a_base_url_that_is_no_web_address_is_a_usage_error(project, capsys):
+    write_config(project, report("hi", "greeting"))
+    with pytest.raises(SystemExit) as exit_:
+        main(["report", "--config", str(project / "reports.toml"), "--base-url", "data:x"])
+    assert exit_.value.code == 2
+    assert "argument --base-url: 'data:x' is not an http or https address" in \
+        capsys.readouterr().err

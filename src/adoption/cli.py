@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from adoption import __version__
+from adoption.arguments import confidence_level, positive_int
 from adoption.problems import DataError, Problem
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
@@ -141,28 +142,6 @@ def _add_compare(commands: argparse._SubParsersAction) -> None:
     command.set_defaults(run=_run_compare)
 
 
-def confidence_level(text: str) -> float:
-    """An argparse type: a confidence level strictly between 0 and 1."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1 (e.g. 0.95)")
-    return value
-
-
-def positive_int(text: str) -> int:
-    """An argparse type: a whole number of 1 or more."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not 1 or more")
-    return value
-
-
 def _run_compare(args: argparse.Namespace) -> int:
     from adoption.stats import compare_sectors
     from adoption.table import load_table
@@ -234,10 +213,9 @@ def base_url(text: str) -> str:
     """An argparse type: an http or https address (a "/" is added at its end)."""
     from adoption.report.config import checked_base_url
 
-    url, why = checked_base_url(text)
+    url, _ = checked_base_url(text)
     if url is None:
-        raise argparse.ArgumentTypeError(why.removeprefix("is ").strip() +
-                                         " is not an http or https address")
+        raise argparse.ArgumentTypeError(f"{text!r} is not an http or https address")
     return url
 
 

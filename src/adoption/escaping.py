@@ -28,7 +28,10 @@ if TYPE_CHECKING:
 WEB_SCHEMES = ("http", "https")
 # OWASP, "CSV Injection": cells starting with these are formulas to a spreadsheet.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+# Inline Markdown: emphasis, code, links and images, tables, strike-through. "-", "+",
+# "#" and parentheses mean something only at a line's start or after a "]": the text
+# escaped here never starts a line, and its "]" are escaped.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]!|~])")
 
 
 def web_url(text: object) -> str | None:
@@ -88,3 +91,16 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
             safe[column] = values.map(spreadsheet_text, na_action="ignore")
     return safe
+
+
+_BIBTEX_SPECIALS = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "$": r"\$",
+    "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "\u202f": r"\,", "\u00a0": "~", "\u2013": "--", "\u2014": "---",
+}
+
+
+def bibtex_escape(text: str) -> str:
+    """`text` for a BibTeX field: LaTeX's special characters escaped, French spaces and
+    dashes as LaTeX writes them."""
+    return "".join(_BIBTEX_SPECIALS.get(char, char) for char in text)

@@ -111,16 +111,33 @@ def sentence(words: str) -> HTML:
     return HTML(f'<blockquote class="adoption-claim"><p>{_e(words)}</p></blockquote>')
 
 
+KEY_FINDINGS = "adoption_key_findings"  # the headline, read back by report.findings
+
+
 def key_findings(findings: Sequence[Message | str], lang: str = "en",
                  names: Names | None = None) -> HTML:
     """The box at the top of a report: the page's answer in a few sentences, each the text
     of a finding (rendered from the claims, or a chart's title, never composed here)."""
     texts = [finding if isinstance(finding, str) else finding.text(lang, names)
              for finding in findings]
-    items = "".join(f"<li>{_e(_full_stop(text))}</li>" for text in texts)
+    texts = [_full_stop(text) for text in texts]
+    items = "".join(f"<li>{_e(text)}</li>" for text in texts)
+    # The headline also rides in the display's metadata: the index reads it back for the
+    # report's card (`report.findings`).
+    headline = _full_stop(_first_sentence(findings[0], lang, names)) if findings else None
     return HTML(f'<aside class="adoption-key-findings" aria-labelledby="key-findings">'
                 f'<h2 id="key-findings">{_e(say("page.key_findings", lang))}</h2>'
-                f"<ul>{items}</ul></aside>")
+                f"<ul>{items}</ul></aside>",
+                metadata={KEY_FINDINGS: [headline] if headline else []})
+
+
+def _first_sentence(finding: Message | str, lang: str, names: Names | None) -> str:
+    """A finding of several sentences (`key.sentences`) without its details: the card's
+    headline on the index."""
+    if isinstance(finding, str):
+        return finding
+    parts = dict(finding.values).get("parts") if finding.key == "key.sentences" else None
+    return parts[0].text(lang, names) if parts else finding.text(lang, names)
 
 
 def comparison_table(comparison: pd.DataFrame, lang: str = "en",

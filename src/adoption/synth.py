@@ -26,7 +26,6 @@ shares recover the population rates. Same seed, same bytes.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +33,7 @@ import pandas as pd
 from scipy.optimize import brentq
 from scipy.special import expit, logit
 
+from adoption.files import write_text
 from adoption.published import load_published
 
 SURVEY_FILE = "survey_synthetic.csv"
@@ -169,6 +169,4 @@ def _sample_waves(population: pd.DataFrame, uses: dict[str, np.ndarray],
 
 def _write_atomically(path: Path, text: str) -> None:
     """Write beside the target, then rename: a failure never leaves half a file."""
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8", newline="\n")
-    os.replace(partial, path)
+    write_text(path, text)

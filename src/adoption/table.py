@@ -189,29 +189,6 @@ def comparison_sides(table: pd.DataFrame, platform: str, nonprofit: str | None =
     return nonprofit, businesses
 
 
-def sides_by_sector(table: pd.DataFrame, nonprofit: str, businesses: list[str]
-                    ) -> tuple[pd.DataFrame, str, list[str]]:
-    """The table and the sides of a comparison with each compared series that holds both
-    sectors (a survey) split in two: `series@nonprofit` and `series@business`, the keys
-    `adoption.metadata.series_names` names each side by. For charts that draw one line
-    per series; a table whose series hold one sector each comes back unchanged."""
-    sectors = table.groupby(table["series"].astype(str), observed=True)["sector"].nunique()
-    mixed = {str(series) for series, count in sectors.items() if count > 1}
-    if not mixed & {nonprofit, *businesses}:
-        return table, nonprofit, list(businesses)
-    split = table.copy()
-    series = split["series"].astype(str)
-    in_mixed = series.isin(mixed)
-    split["series"] = pd.Categorical(series.where(
-        ~in_mixed, series + "@" + split["sector"].astype(str)))
-
-    def side(name: str, sector: str) -> str:
-        return f"{name}@{sector}" if name in mixed else name
-
-    return (split.sort_values(KEY, ignore_index=True), side(nonprofit, "nonprofit"),
-            [side(business, "business") for business in businesses])
-
-
 def main_platform(table: pd.DataFrame) -> str:
     """The platform most organisations were asked about (the largest total n; ties go
     to the first by name): the one a survey's explorer shows when none is named."""

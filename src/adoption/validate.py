@@ -64,8 +64,8 @@ def check_file(path: str | Path, kind: str | None = None, *, sheet: Sheet = None
 def _snapshot_problems(path: Path) -> list[Problem]:
     """A snapshot file's problems, streamed in bounded memory whatever its size
     (imported here: the snapshot importer is heavy and most files are tables)."""
-    from adoption.snapshots.cli import warnings_shown
     from adoption.snapshots.importer import check_files
+    from adoption.snapshots.notices import warnings_shown
 
     with warnings_shown():
         return check_files([path])

@@ -16,7 +16,7 @@ the findings layer (`adoption.findings`, rendered through the catalogs of
 
 Modules, one concern each:
 
-    style, colourblind   colours per sector, font, sizes; the colour-vision checks
+    style                colours per sector, font, sizes
     metadata             a chart's sources: source lines, notes, citations, BibTeX
     assemble             a chart from its words, its plotted rows and its sources
     layout, draw, chart  the card's layout, shared drawing, the Chart object
@@ -25,7 +25,7 @@ Modules, one concern each:
     context              self-selected practitioner surveys, without intervals
     survey_charts        respondent surveys: by size, number of platforms, weighting
     activity             account snapshots: adoption from creation dates, activity, dormancy
-    export, page         files and manifest.json; the charts section of the report index
+    export               the files and manifest.json (the index that lists them: report/)
 """
 
 from __future__ import annotations
@@ -60,9 +60,6 @@ _HOMES = {
     "MissingSeriesMetadata": "metadata",
     "check_covers": "metadata",
     "load_series_metadata": "metadata",
-    "charts_section_html": "page",
-    "html_snippet": "page",
-    "markdown_snippet": "page",
     "survey_by_size": "survey_charts",
     "survey_platform_count": "survey_charts",
     "survey_weighting": "survey_charts",
@@ -81,16 +78,13 @@ __all__ = [
     "account_adoption_chart",
     "account_charts",
     "adoption_curves",
-    "charts_section_html",
     "check_covers",
     "context_chart",
     "diffusion_chart",
     "dormant_accounts_chart",
     "gap_chart",
-    "html_snippet",
     "in_languages",
     "load_series_metadata",
-    "markdown_snippet",
     "merge_manifests",
     "read_manifest",
     "save_chart",

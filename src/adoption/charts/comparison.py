@@ -24,6 +24,7 @@ from matplotlib.ticker import FuncFormatter
 from adoption.charts.assemble import make_chart
 from adoption.charts.chart import Chart
 from adoption.charts.draw import (
+    dodge,
     interval_bars,
     percent_axis,
     percent_top,
@@ -260,18 +261,17 @@ def _interval_kind(estimate) -> str:
 
 def _draw_curves(axes: Axes, curves: list[_Curve], years: list[int], lang: str) -> list[EndLabel]:
     counters: dict[str, int] = {}
-    for curve in curves:  # several series of one sector: same colour, another line and marker
+    for position, curve in enumerate(curves):  # one sector's series: another line and marker
         index = counters.get(curve.sector, 0)
         counters[curve.sector] = index + 1
         curve.linestyle = LINE_STYLES[index % len(LINE_STYLES)]
         curve.marker = MARKERS[index % len(MARKERS)]
         data = curve.data
-        axes.plot(data["year"], data["share_percent"], color=curve.colour,
+        x = data["year"] + dodge(position, len(curves), years)
+        axes.plot(x, data["share_percent"], color=curve.colour,
                   linestyle=curve.linestyle, linewidth=SIZES.line_width, zorder=2)
-        interval_bars(axes, data["year"], data["low_percent"], data["high_percent"],
-                      curve.colour)
-        plot_points(axes, data["year"], data["share_percent"], curve.colour, curve.filled(),
-                    curve.marker)
+        interval_bars(axes, x, data["low_percent"], data["high_percent"], curve.colour)
+        plot_points(axes, x, data["share_percent"], curve.colour, curve.filled(), curve.marker)
     highs = [v for c in curves for v in c.data["high_percent"].tolist()
              + c.data["share_percent"].tolist()]
     top = percent_top(highs)
@@ -280,7 +280,8 @@ def _draw_curves(axes: Axes, curves: list[_Curve], years: list[int], lang: str) 
         _value_labels(axes, curves, top, lang)
     percent_axis(axes, lang, top)
     year_axis(axes, years)
-    return [_end_label(curve, lang, with_value=crowded) for curve in curves]
+    shared = max(counters.values()) > 1  # two series share a colour: label them by shape
+    return [_end_label(curve, lang, with_value=crowded, keyed=shared) for curve in curves]
 
 
 def _value_labels(axes: Axes, curves: list[_Curve], top: float, lang: str) -> None:
@@ -307,14 +308,15 @@ def _finite_or(value: float, fallback: float) -> float:
     return fallback if math.isnan(value) else value
 
 
-def _end_label(curve: _Curve, lang: str, with_value: bool = False) -> EndLabel:
+def _end_label(curve: _Curve, lang: str, with_value: bool = False,
+               keyed: bool = False) -> EndLabel:
     last = curve.data.iloc[-1]
     detail = say("chart.census_label", lang) if curve.all_census else ""
     text = curve.label
     if with_value:
         text += f" {percent(float(last['share_percent']) / 100, lang)}"
     return EndLabel(text, float(last["year"]), float(last["share_percent"]), curve.colour,
-                    detail)
+                    detail, key=(curve.linestyle, curve.marker) if keyed else None)
 
 
 def _curves_subtitle(platform: str, curves: list[_Curve], years: list[int]) -> Message:

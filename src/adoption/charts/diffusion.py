@@ -22,7 +22,7 @@ from matplotlib.axes import Axes
 
 from adoption.charts.assemble import make_chart
 from adoption.charts.chart import Chart
-from adoption.charts.draw import interval_bars, percent_axis, plot_points, year_axis
+from adoption.charts.draw import dodge, interval_bars, percent_axis, plot_points, year_axis
 from adoption.charts.layout import EndLabel
 from adoption.charts.style import LINE_STYLES, MARKERS, SIZES, points, sector_colour
 from adoption.findings.reaching import reaching_claim, reaching_title
@@ -57,18 +57,20 @@ def diffusion_chart(
     figures show: passed between two years (clearly or not), already above when first
     measured, or never above."""
     names = series_names(table) if names is None else names
-    series = [_Series(table, platform, s, confidence, share, names, lang)
-              for s in [nonprofit, *([business] if isinstance(business, str) else business)]]
-    claims = [reaching_claim(item.crossing, Series(item.name, "noun")) for item in series]
+    businesses = [business] if isinstance(business, str) else list(business)
+    series = [_Series(table, platform, name, _side_sector(table, name, role), confidence,
+                      share, names, lang)
+              for name, role in [(nonprofit, "nonprofit"), *[(b, "business") for b in businesses]]]
+    claims = [reaching_claim(item.crossing, item.ref("noun")) for item in series]
     years = sorted({int(y) for item in series for y in item.data["year"]})
-    slugs = [names[item.name].slug for item in series]  # type: ignore[union-attr]
+    slugs = list(dict.fromkeys(names[item.name].slug for item in series))  # type: ignore
     return make_chart(
         name=name or "-".join([platform, "diffusion", slugs[0], "vs", *slugs[1:],
                                year_span(years).replace(EN_DASH, "-")]),
         lang=lang,
         kind="diffusion",
         title=reaching_title([item.crossing for item in series],
-                             [Series(item.name, "short_noun") for item in series], platform),
+                             [item.ref("short_noun") for item in series], platform),
         subtitle=message("chart.reach.subtitle", platform=platform, share=share,
                          years=years, level=confidence),
         alt_text=[claim.text for claim in claims],
@@ -82,21 +84,33 @@ def diffusion_chart(
     )
 
 
+def _side_sector(table: pd.DataFrame, name: str, role: str) -> str | None:
+    """`role`'s sector when `name` holds both sectors (one survey file), else None."""
+    sectors = set(table.loc[table["series"].astype(str) == name, "sector"].astype(str))
+    return role if len(sectors) > 1 else None
+
+
 class _Series:
     """One series: its figures with their intervals, and how it stood against the share."""
 
-    def __init__(self, table: pd.DataFrame, platform: str, name: str, confidence: float,
-                 share: float, names: Names, lang: str):
+    def __init__(self, table: pd.DataFrame, platform: str, name: str, sector: str | None,
+                 confidence: float, share: float, names: Names, lang: str):
         self.name = name
-        by_year = series_rows(table, platform, name)
+        self.side = sector  # one sector of a series that holds both (a survey), or None
+        by_year = series_rows(table, platform, name, sector=sector)
         self.rows = pd.DataFrame([row for _, row in sorted(by_year.items())])
         self.sector = str(self.rows["sector"].iloc[0])
         self.colour = sector_colour(self.sector)
-        self.label = label_of(names, name, "short_label", lang)  # type: ignore[arg-type]
-        self.crossing: Crossing = crossing(table, platform, name, share=share,
+        self.label = label_of(names, name, "short_label", lang, sector)  # type: ignore
+        self.crossing: Crossing = crossing(table, platform, name, sector=sector, share=share,
                                            confidence=confidence)
-        self.data = self._data(confidence, label_of(names, name, "label", lang))  # type: ignore
+        self.data = self._data(confidence,
+                               label_of(names, name, "label", lang, sector))  # type: ignore
         self.linestyle, self.marker = LINE_STYLES[0], MARKERS[0]
+
+    def ref(self, form: str) -> Series:
+        """How the words name this series (its sector's side, for a survey of both)."""
+        return Series(self.name, form, self.side)
 
     def _data(self, confidence: float, label: str) -> pd.DataFrame:
         passed = self.crossing.status == PASSED
@@ -125,24 +139,24 @@ def _draw(axes: Axes, series: list[_Series], years: list[int], share: float,
           lang: str) -> list[EndLabel]:
     axes.axhline(100 * share, color="#8C8C8C", linewidth=1.2, linestyle=(0, (2, 3)), zorder=1)
     counters: dict[str, int] = {}
-    for item in series:  # several series of one sector: same colour, own line and marker
+    for position, item in enumerate(series):  # one sector's series: own line and marker
         index = counters.get(item.sector, 0)
         counters[item.sector] = index + 1
         item.linestyle = LINE_STYLES[index % len(LINE_STYLES)]
         item.marker = MARKERS[index % len(MARKERS)]
         data = item.data
-        axes.plot(data["year"], data["share_percent"], color=item.colour,
+        x = data["year"] + dodge(position, len(series), years)
+        axes.plot(x, data["share_percent"], color=item.colour,
                   linestyle=item.linestyle, linewidth=SIZES.line_width, zorder=2)
-        interval_bars(axes, data["year"], data["low_percent"], data["high_percent"],
-                      item.colour)
-        plot_points(axes, data["year"], data["share_percent"], item.colour, item.filled(),
-                    item.marker)
+        interval_bars(axes, x, data["low_percent"], data["high_percent"], item.colour)
+        plot_points(axes, x, data["share_percent"], item.colour, item.filled(), item.marker)
     passed = [item for item in series if item.crossing.status == PASSED]
     for offset, item in enumerate(passed):
         _bracket(axes, item, share, offset)
     year_axis(axes, years)
     percent_axis(axes, lang, 100)
-    return [_end_label(item, lang) for item in series]
+    shared = max(counters.values()) > 1  # two series share a colour: label them by shape
+    return [_end_label(item, lang, shared) for item in series]
 
 
 def _bracket(axes: Axes, item: _Series, share: float, offset: int) -> None:
@@ -157,7 +171,7 @@ def _bracket(axes: Axes, item: _Series, share: float, offset: int) -> None:
               markeredgewidth=2.5, color=item.colour, linestyle="none", zorder=5)
 
 
-def _end_label(item: _Series, lang: str) -> EndLabel:
+def _end_label(item: _Series, lang: str, keyed: bool = False) -> EndLabel:
     last = item.data.iloc[-1]
     detail = say(f"chart.reach.label.{_status_key(item.crossing)}", lang,
                  share=item.crossing.share,
@@ -165,7 +179,7 @@ def _end_label(item: _Series, lang: str) -> EndLabel:
                  after=item.crossing.after.year if item.crossing.after else 0,
                  first=item.crossing.first.year, last=item.crossing.last.year)
     return EndLabel(item.label, float(last["year"]), float(last["share_percent"]),
-                    item.colour, detail)
+                    item.colour, detail, key=(item.linestyle, item.marker) if keyed else None)
 
 
 def _status_key(found: Crossing) -> str:

@@ -89,3 +89,11 @@ def region_label(axes: Axes, text: str, colour: str, top: bool) -> None:
 
 def nan_to_none(value: float) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def dodge(position: int, count: int, years: Sequence[float]) -> float:
+    """A small shift along the year axis for the `position`-th of `count` series, so that
+    points of equal value in one year sit side by side instead of one hiding the other
+    (about 8 px on the card, whatever the span of years)."""
+    span = max(max(years) - min(years), 1) if len(years) else 1
+    return (position - (count - 1) / 2) * 0.012 * span

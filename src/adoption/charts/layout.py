@@ -43,6 +43,7 @@ from adoption.charts.style import (
 W, H = CARD.width, CARD.height
 LINE_SPACING = 1.18
 LABEL_GAP = 12  # px between the plot's right edge and a line-end label
+KEY_WIDTH = 52  # px: the line sample before a label, and its gap (see EndLabel.key)
 MAX_LABEL_WIDTH = 290  # px: longer line-end labels wrap, so the plot keeps most of the width
 MAX_INLINE_WIDTH = 380  # px: labels written inside the plot may be a little wider
 # A white outline behind text written over the plot, so it stays legible across a line.
@@ -78,6 +79,9 @@ class EndLabel:
     leader: bool = True  # draw a thin line to the label when it had to move
     anchor: str = "name"  # "name": first line level with y; "above"/"below": block beside y
     inline: bool = False  # written right of its point inside the plot, not in the label column
+    # (line style, marker): a sample of the line drawn before the name, so that series of
+    # one colour are matched to their labels by shape, not by position alone.
+    key: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -283,6 +287,7 @@ def _wrapped(renderer: RendererAgg, label: EndLabel) -> EndLabel:
         leader=label.leader,
         anchor=label.anchor,
         inline=label.inline,
+        key=label.key,
     )
 
 
@@ -293,7 +298,8 @@ def _gutter_width(renderer: RendererAgg, labels: Sequence[EndLabel]) -> float:
               for label in labels for line in label.text.split("\n")]
     widths += [text_width(renderer, line, SIZES.value)
                for label in labels for line in label.detail.split("\n") if line]
-    return max(widths) + LABEL_GAP + 4
+    keys = KEY_WIDTH if any(label.key for label in labels) else 0
+    return max(widths) + LABEL_GAP + 4 + keys
 
 
 def _place_end_labels(figure: Figure, axes: Axes, renderer: RendererAgg,
@@ -309,9 +315,13 @@ def _place_end_labels(figure: Figure, axes: Axes, renderer: RendererAgg,
     aims = [_aim(label, want, height, line)
             for label, want, height in zip(labels, wanted, heights, strict=True)]
     placed = spread(aims, heights, low=box.y0 - 10, high=box.y1 + 10, order=wanted)
-    x = box.x1 + LABEL_GAP
+    keyed = any(label.key for label in labels)
     for label, want, centre, height in zip(labels, wanted, placed, heights, strict=True):
+        start = box.x1 + LABEL_GAP  # where the label column begins: the key, then the text
         top = centre + height / 2
+        if label.key:
+            _draw_key(figure, label, start, top - line / 2)
+        x = start + (KEY_WIDTH if keyed else 0)
         figure.text(x / W, top / H, label.text, ha="left", va="top", color=label.colour,
                     fontproperties=font(SIZES.label, bold=True), linespacing=LINE_SPACING,
                     parse_math=False)
@@ -322,11 +332,24 @@ def _place_end_labels(figure: Figure, axes: Axes, renderer: RendererAgg,
                         parse_math=False)
         name_centre = top - line / 2
         end_x = float(axes.transData.transform((label.x, label.y))[0])
-        far = x - end_x > 150  # the line stops well before the label column
+        far = start - end_x > 150  # the line stops well before the label column
         if label.leader and (abs(name_centre - want) > 3 or far):
-            figure.add_artist(Line2D([(end_x + 8) / W, (x - 3) / W], [want / H, name_centre / H],
+            figure.add_artist(Line2D([(end_x + 8) / W, (start - 3) / W],
+                                     [want / H, name_centre / H],
                                      transform=figure.transFigure, color=LEADER_COLOUR,
                                      linewidth=1.2, linestyle=(0, (1, 2))))
+
+
+def _draw_key(figure: Figure, label: EndLabel, x: float, y: float) -> None:
+    """A short stretch of the label's line, in its style, with its marker in the middle."""
+    linestyle, marker = label.key  # type: ignore[misc]
+    sample = KEY_WIDTH - 10
+    figure.add_artist(Line2D([x / W, (x + sample) / W], [y / H, y / H],
+                             transform=figure.transFigure, color=label.colour,
+                             linewidth=SIZES.line_width, linestyle=linestyle))
+    figure.add_artist(Line2D([(x + sample / 2) / W], [y / H], transform=figure.transFigure,
+                             color=label.colour, marker=marker, linestyle="none",
+                             markersize=points(SIZES.marker * 1.4), markeredgewidth=2.2))
 
 
 def _place_inline_label(figure: Figure, axes: Axes, renderer: RendererAgg,

@@ -16,6 +16,7 @@ from typing import Protocol
 
 import pandas as pd
 
+from adoption.escaping import bibtex_escape
 from adoption.metadata import (
     SERIES_METADATA,
     TEXT_FIELDS,
@@ -141,26 +142,15 @@ def bibtex(title: str, name: str, data_text: str, lang: str) -> str:
     """A BibTeX @misc entry for the chart (UTF-8; LaTeX specials escaped)."""
     language = {"en": "english", "fr": "french"}[check_lang(lang)]
     fields = [
-        ("author", "{" + _bibtex_escape(say("chart.author", lang)) + "}"),
-        ("title", "{" + _bibtex_escape(title) + "}"),
-        ("howpublished", _bibtex_escape(say("chart.howpublished", lang, name=name,
+        ("author", "{" + bibtex_escape(say("chart.author", lang)) + "}"),
+        ("title", "{" + bibtex_escape(title) + "}"),
+        ("howpublished", bibtex_escape(say("chart.howpublished", lang, name=name,
                                             license=LICENSE))),
-        ("note", _bibtex_escape(say("chart.data", lang, text=data_text))),
+        ("note", bibtex_escape(say("chart.data", lang, text=data_text))),
         ("language", language),
     ]
     body = ",\n".join(f"  {key:<12} = {{{value}}}" for key, value in fields)
     return f"@misc{{adoption:{name},\n{body}\n}}\n"
-
-
-_BIBTEX_SPECIALS = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "$": r"\$",
-    "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-    "\u202f": r"\,", "\u00a0": "~", "\u2013": "--", "\u2014": "---",
-}
-
-
-def _bibtex_escape(text: str) -> str:
-    return "".join(_BIBTEX_SPECIALS.get(char, char) for char in text)
 
 
 def labels(series: list[str], field: str, lang: str,

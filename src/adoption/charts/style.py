@@ -8,7 +8,7 @@ Colours are from Okabe & Ito's colour-blind-safe palette (Okabe M, Ito K (2008),
 Color Universal Design): vermillion for nonprofits, blue for businesses. The pair
 differs in lightness as well as hue, so it stays distinct under protanopia,
 deuteranopia and tritanopia (checked in `tests/test_charts_style.py` with the
-Machado et al. (2009) simulation, see `colourblind.py`) and in greyscale print.
+Machado et al. (2009) simulation of the colorspacious library) and in greyscale print.
 A sector keeps its colour on every chart: several series of one sector differ by
 line style and marker, never by hue.
 """

@@ -11,7 +11,7 @@
    atomic per file; Ctrl-C is held off while a report's files move). A failed
    report keeps its last good page; its executed notebook is kept as
    `executed/<name>.failed.ipynb` for inspection.
-4. Write the charts manifest, the build state and `index.html`. The manifest
+4. Write the charts manifest, the build state and `index.html` and `index-fr.html`. The manifest
    and the index list only files that are there.
 
 The build goes on past a failed report and exits 1 at the end, naming each
@@ -36,9 +36,13 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from adoption import __version__
+from adoption.files import write_text
 from adoption.problems import DataError, problem
+from adoption.report.citations import INDEX_PAGES
 from adoption.report.config import BuildConfig, ReportSpec, load_config, with_base_url
+from adoption.report.dataset import publish_dataset
 from adoption.report.execute import Job, Outcome, kernel_environment, run_job
+from adoption.report.findings import key_findings
 from adoption.report.fingerprint import data_inputs, library_digest, report_digest, shown_notebook
 from adoption.report.lifeline import end_with_build
 from adoption.report.lock import DEFAULT_WAIT, clean_leftovers, output_lock
@@ -99,9 +103,9 @@ def _build(config: BuildConfig, selected: list[ReportSpec], out: Path, jobs: int
     if plan:
         _run_plan(plan, config, out, state, outcome, progress, jobs or os.cpu_count() or 1)
     forgotten = _forget_removed_reports(config, state) if not only else []
-    if plan or forgotten or not all((out / path).is_file()
-                                    for path in ("index.html", f"{CHARTS_DIR}/{MANIFEST}")):
-        _write_outputs(config, state, out)
+    written = (*INDEX_PAGES.values(), f"{CHARTS_DIR}/{MANIFEST}")
+    if plan or forgotten or not all((out / path).is_file() for path in written):
+        _write_outputs(config, state, out, stream)
     progress.summary(outcome, time.perf_counter() - started)
     return outcome
 
@@ -212,7 +216,9 @@ def _job(spec: ReportSpec, config: BuildConfig, out: Path) -> Job:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     links = {
-        "index_href": "index.html",
+        "index_href": INDEX_PAGES.get(spec.language, INDEX_PAGES["en"]),
+        "other_languages": [{"language": other.language, "href": f"{other.name}.html"}
+                            for other in config.translations(spec)],
         "notebook_href": f"{EXECUTED_DIR}/{spec.name}.ipynb",
         "data": data_inputs(spec, config),
         "version": __version__,
@@ -252,6 +258,7 @@ def _publish(spec: ReportSpec, digest: str, result: Outcome, config: BuildConfig
         "html": f"{spec.name}.html",
         "executed": f"{EXECUTED_DIR}/{spec.name}.ipynb",
         "charts": charts,
+        "findings": key_findings(out / EXECUTED_DIR / f"{spec.name}.ipynb"),
         "built_at": _now(),
         "seconds": round(result.seconds, 1),
     }
@@ -300,9 +307,9 @@ def _forget_removed_reports(config: BuildConfig, state: BuildState) -> list[str]
     return removed
 
 
-def _write_outputs(config: BuildConfig, state: BuildState, out: Path) -> None:
+def _write_outputs(config: BuildConfig, state: BuildState, out: Path, stream) -> None:
     from adoption.charts.export import write_manifest
-    from adoption.report.index import index_html
+    from adoption.report.index import index_pages
 
     # Only charts whose files are all there: a file deleted by hand since (its report
     # failed to rebuild, or was left out with --only) is not promised to readers.
@@ -310,10 +317,9 @@ def _write_outputs(config: BuildConfig, state: BuildState, out: Path) -> None:
               if all((out / CHARTS_DIR / file).is_file() for file in chart["files"].values())]
     (out / CHARTS_DIR).mkdir(parents=True, exist_ok=True)
     write_manifest(out / CHARTS_DIR / MANIFEST, charts)
-    page = index_html(config, state, charts, built_at=_now())
-    partial = out / ".index.html.partial"
-    partial.write_text(page, encoding="utf-8")
-    os.replace(partial, out / "index.html")
+    publish_dataset(config, out, stream)
+    for name, page in index_pages(config, state, charts, built_at=_now()).items():
+        write_text(out / name, page)
 
 
 @contextmanager

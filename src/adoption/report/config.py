@@ -83,6 +83,24 @@ class BuildConfig:
     def root(self) -> Path:
         return self.path.resolve().parent
 
+    def families(self) -> list[list[ReportSpec]]:
+        """The reports grouped by what they show: one notebook with the same parameters
+        but the language is one report in several languages, in the order listed."""
+        groups: dict[str, list[ReportSpec]] = {}
+        for spec in self.reports:
+            groups.setdefault(_family_key(spec), []).append(spec)
+        return list(groups.values())
+
+    def translations(self, spec: ReportSpec) -> list[ReportSpec]:
+        """The same report in the other languages."""
+        return [other for other in self.reports
+                if other is not spec and _family_key(other) == _family_key(spec)]
+
+
+def _family_key(spec: ReportSpec) -> str:
+    shown = {key: value for key, value in spec.parameters.items() if key != LANGUAGE_PARAMETER}
+    return f"{spec.notebook}\n{sorted(shown.items())!r}"
+
 
 def load_config(path: str | Path) -> BuildConfig:
     """Read and check `reports.toml`; raise DataError naming every problem."""

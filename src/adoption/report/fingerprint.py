@@ -28,7 +28,7 @@ LIBRARY_DIR = Path(__file__).resolve().parents[1]
 # adoption.published, adoption.datapackage).
 SIDECARS = ("{stem}.corrections.csv", "{stem}.fr.csv", "datapackage.json")
 # Packages whose version can change a number or a pixel in a report.
-PACKAGES = ("adoption", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn",
+PACKAGES = ("adoption", "pandas", "numpy", "scipy", "statsmodels", "matplotlib",
             "papermill", "nbconvert", "nbclient", "ipykernel", "pyarrow")
 
 
@@ -99,6 +99,8 @@ def report_digest(spec: ReportSpec, config: BuildConfig, library: str) -> str:
         "data": data_inputs(spec, config),
         "cell_timeout": config.cell_timeout,
         "library": library,
+        # The page links to its versions in the other languages.
+        "translations": sorted(other.name for other in config.translations(spec)),
     }
     text = json.dumps(description, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()

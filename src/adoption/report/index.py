@@ -1,60 +1,155 @@
-"""`reports/index.html`: every report and chart, with its parameters, the data it was
-built from (file and SHA-256), when it was built, and the version of `adoption`.
+"""The front page of a build, in each language: `index.html` (English) and
+`index-fr.html` (French), from the template `templates/site/index.html.j2`.
 
-The index is published: it names files relative to the output folder or the
-config's folder, never by the build machine's absolute paths.
+Each report is a card: its title, its headline finding (the first key finding its
+notebook displayed, see `report.findings`), a thumbnail of its first chart, and its
+versions in the other languages. Reports on real data come first, those on synthetic
+data after. The charts follow, grouped by report with a table of contents, each with
+its downloads, sources and citations (`report.citations`). How each page was built
+(notebook, parameters, data files and their SHA-256, time, version) is folded away
+at the end.
+
+The index is published: it names files relative to the output folder or the config's
+folder, never by the build machine's absolute paths.
 """
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import hashlib
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
 from adoption import __version__
-from adoption.report.config import BuildConfig
+from adoption.escaping import web_url
+from adoption.report.citations import INDEX_PAGES, Publication, snippets
+from adoption.report.config import BuildConfig, ReportSpec
+from adoption.report.dataset import DATA_DIR, PACKAGE_FILE, TABLE_FILE
 from adoption.report.fingerprint import relative
 from adoption.report.policy import content_security_policy
 from adoption.report.state import BuildState
+from adoption.text import say
 
 TEMPLATES = Path(__file__).parent / "templates"
+LANGUAGES = tuple(INDEX_PAGES)
+COPY_SCRIPT = (TEMPLATES / "site" / "copy.js").read_text(encoding="utf-8")
 
 
-def index_html(config: BuildConfig, state: BuildState, charts: list[dict],
-               built_at: str) -> str:
-    from adoption.charts.page import charts_section_html, script_hashes
+def index_pages(config: BuildConfig, state: BuildState, charts: list[dict],
+                built_at: str) -> dict[str, str]:
+    """The index in each language: {file name: page}. `charts`: the manifest's entries
+    (only charts whose files are all there)."""
+    template = _environment().get_template("site/index.html.j2")
+    publication = Publication(config.base_url, dt.date.fromisoformat(built_at[:10]),
+                              __version__)
+    published = {entry["name"] for entry in charts}
+    pages = {}
+    for lang in LANGUAGES:
+        cards = [_card(family, lang, state, published, config) for family in config.families()]
+        pages[INDEX_PAGES[lang]] = template.render(
+            lang=lang,
+            say=lambda key, _lang=lang, **values: say(key, _lang, **values),
+            languages=[(other, INDEX_PAGES[other]) for other in LANGUAGES],
+            real=[card for card in cards if not card.synthetic],
+            synthetic=[card for card in cards if card.synthetic],
+            groups=[card for card in cards if card.charts],
+            snippets=lambda entry, _lang=lang: snippets(entry, publication, _lang),
+            base_url=config.base_url,
+            builds=[_build_row(spec, state.reports.get(spec.name, {}), config, state.out_dir)
+                    for spec in config.reports],
+            dataset=_dataset(state.out_dir),
+            built_on=publication.built_on,
+            version=__version__,
+            copy_script=COPY_SCRIPT,
+            csp=content_security_policy([script_hash(COPY_SCRIPT)]),
+        )
+    return pages
 
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
-                                     autoescape=True, keep_trailing_newline=True)
-    template = environment.get_template("index.html.j2")
-    return template.render(
-        reports=[_report_row(spec, state.reports.get(spec.name, {}), config, state.out_dir)
-                 for spec in config.reports],
-        charts_section=jinja2.utils.markupsafe.Markup(charts_section_html(charts)),
-        built_at=built_at,
-        version=__version__,
-        csp=content_security_policy(script_hashes()),
+
+def script_hash(script: str) -> str:
+    """The CSP source expression ('sha256-...') that allows this inline script, and no other."""
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+@dataclass
+class Card:
+    """A report as the index shows it in one language."""
+
+    name: str
+    title: str
+    href: str | None
+    headline: str | None
+    failure: str | None  # why its last build failed, in brief (the terminal has it all)
+    charts: list[dict] = field(default_factory=list)
+    versions: list[tuple[str, str]] = field(default_factory=list)  # (language, href)
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.charts) and all(chart["synthetic"] for chart in self.charts)
+
+    @property
+    def thumbnail(self) -> dict | None:
+        return self.charts[0] if self.charts else None
+
+
+def _card(family: list[ReportSpec], lang: str, state: BuildState, published: set[str],
+          config: BuildConfig) -> Card:
+    """The family's report in `lang` (or its first, when none is in `lang`)."""
+    spec = next((s for s in family if s.language == lang), family[0])
+    record = state.reports.get(spec.name, {})
+    charts = [chart for chart in record.get("charts", []) if chart["name"] in published]
+    findings = record.get("findings") or []
+    return Card(
+        name=spec.name, title=spec.title, href=_page(record, state.out_dir),
+        headline=findings[0] if findings else None, failure=record.get("failure"),
+        charts=charts,
+        versions=[(other.language, href) for other in family if other is not spec
+                  if (href := _page(state.reports.get(other.name, {}), state.out_dir))],
     )
 
 
-def _report_row(spec, record: dict, config: BuildConfig, out: Path) -> dict:
-    """What the index shows of a report: only files that are there, and no path of the
-    build machine (path parameters written absolute are shown from the config's folder)."""
-    html, executed = record.get("html"), record.get("executed")
+def _dataset(out: Path) -> dict[str, str] | None:
+    """The published adoption table and its Data Package, when the build wrote them."""
+    files = {"table": f"{DATA_DIR}/{TABLE_FILE}", "package": f"{DATA_DIR}/{PACKAGE_FILE}"}
+    return files if all((out / file).is_file() for file in files.values()) else None
+
+
+def _page(record: Mapping, out: Path) -> str | None:
+    html = record.get("html")
+    return html if html and (out / html).is_file() else None
+
+
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+                                     autoescape=True, keep_trailing_newline=True,
+                                     trim_blocks=True, lstrip_blocks=True)
+    environment.filters["web_url"] = web_url  # a source's address, or None if not http(s)
+    return environment
+
+
+def _build_row(spec: ReportSpec, record: dict, config: BuildConfig, out: Path) -> dict:
+    """What the index shows of how a report was built: only files that are there, and no
+    path of the build machine (path parameters written absolute are shown from the
+    config's folder)."""
+    executed = record.get("executed")
     return {
         "name": spec.name,
         "title": spec.title,
         "language": spec.language,
+        "html": _page(record, out),
         "notebook": record.get("notebook") or spec.notebook.name,
         "parameters": [(key, json.dumps(_shown(key, value, config.root), ensure_ascii=False))
                        for key, value in sorted(spec.parameters.items())],
         "data": record.get("data", []),
-        "html": html if html and (out / html).is_file() else None,
         "executed": executed if executed and (out / executed).is_file() else None,
         "built_at": record.get("built_at"),
         "seconds": record.get("seconds"),
-        "failure": record.get("failure"),
     }
 
 

@@ -8,9 +8,10 @@ recent attempt failed. The index and the incremental check both read it.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from adoption.files import write_text
 
 STATE_DIR = ".build"
 STATE_FILE = "state.json"
@@ -56,8 +57,4 @@ class BuildState:
 
 
 def write_json_atomically(path: Path, document: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
+    write_text(path, json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")

@@ -26,12 +26,11 @@ import argparse
 import contextlib
 import os
 import sys
-import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
-from adoption.cli import confidence_level, positive_int
+from adoption.arguments import confidence_level, positive_int
 from adoption.problems import fail
+from adoption.snapshots.notices import warnings_shown
 
 EPILOG = """\
 formats, told apart by their content (not their names):
@@ -269,7 +268,7 @@ def run_summary(args: argparse.Namespace) -> int:
 
 
 def _write_outputs(args: argparse.Namespace, result) -> None:
-    from adoption.snapshots.table import write_atomically
+    from adoption.files import write_atomically
 
     tables = [(args.out, result.summary), (args.account_years, result.account_years),
               (args.comparisons, result.comparisons)]
@@ -300,30 +299,3 @@ def _formatted(table, form: str) -> str:
     return shown.to_markdown(index=False, floatfmt=".4g") + "\n"
 
 
-@contextlib.contextmanager
-def warnings_shown() -> Iterator[None]:
-    """Collect the warnings of a command and show them on leaving, failed or not
-    (outside the collecting, so that re-emitted ones are not collected again)."""
-    from adoption.snapshots.table import SnapshotWarning
-
-    caught: list[warnings.WarningMessage] = []
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", SnapshotWarning)
-            yield
-    finally:  # warnings matter even when the command then fails
-        _show_warnings(caught)
-
-
-def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
-    """SnapshotWarnings as problem lines on stderr; any other warning as usual."""
-    from adoption.snapshots.table import SnapshotWarning
-
-    notices = [w for w in caught if issubclass(w.category, SnapshotWarning)]
-    for other in caught:
-        if not issubclass(other.category, SnapshotWarning):
-            warnings.warn_explicit(other.message, other.category, other.filename, other.lineno)
-    for notice in notices:
-        print(notice.message, file=sys.stderr)
-    if notices:
-        print(f"{len(notices)} warning{'s' if len(notices) != 1 else ''}", file=sys.stderr)

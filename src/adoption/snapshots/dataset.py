@@ -28,7 +28,6 @@ from __future__ import annotations
 import functools
 import json
 from collections import OrderedDict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,13 +36,13 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
+from adoption.files import write_atomically
 from adoption.problems import fail
-from adoption.snapshots.table import DTYPES, conform, sort_table, write_atomically
+from adoption.snapshots.table import DTYPES, conform, sort_table
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from adoption.snapshots.importer import ImportReport
 
 MANIFEST_NAME = "_adoption_dataset.json"
 FORMAT_NAME = "adoption snapshot dataset"
@@ -152,12 +151,6 @@ class SnapshotDataset:
         table = ds.dataset([str(p) for p in parts], format="parquet",
                            partitioning=None).to_table()
         return sort_table(conform(table.to_pandas()))
-
-    def import_files(self, files: Iterable[str | Path], **options: object) -> ImportReport:
-        """`importer.import_snapshots(files, self.path, **options)`."""
-        from adoption.snapshots.importer import import_snapshots
-
-        return import_snapshots(files, self.path, **options)  # type: ignore[arg-type]
 
 
 # --- writing parts ---

@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from adoption.snapshots.table import write_atomically
+from adoption.files import write_atomically
 
 PLATFORM = "twitter"
 FIRST_ROUND, LAST_ROUND = "2009-01-01", "2014-12-01"  # monthly, at noon UTC

@@ -8,16 +8,15 @@ provenance columns. The codebook is `README.md` in this folder.
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from adoption.files import write_atomically
 from adoption.labels import SECTOR_WORDS_HELP, normalise_sector
 from adoption.problems import Problem, problem
 from adoption.readers import RawTable
@@ -275,23 +274,6 @@ def write_table(table: pd.DataFrame, out: str | Path) -> Path:
         return write_atomically(out, lambda aside: table.to_csv(
             aside, index=False, date_format="%Y-%m-%dT%H:%M:%S.%fZ", lineterminator="\n"))
     return write_atomically(out, lambda aside: table.to_parquet(aside, index=False))
-
-
-def write_atomically(out: Path, write: Callable[[Path], object]) -> Path:
-    """Call `write` on a hidden file beside `out`, then move it into place.
-
-    `os.replace` within one folder is atomic: a failure leaves nothing
-    half-written, and an existing good file untouched.
-    """
-    # `*.partial` is ignored by git, should a crash ever leave one behind.
-    aside = out.with_name(f".{out.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.partial")
-    try:
-        write(aside)
-        os.replace(aside, out)
-    except BaseException:
-        aside.unlink(missing_ok=True)
-        raise
-    return out
 
 
 def sort_table(table: pd.DataFrame, by: Sequence[str] = KEY) -> pd.DataFrame:

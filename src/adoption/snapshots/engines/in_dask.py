@@ -27,7 +27,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from adoption.snapshots.engines import ACCOUNT_COLUMNS, Source, tidy_accounts
+from adoption.snapshots.engines.common import ACCOUNT_COLUMNS, Source, tidy_accounts
 
 SUM_INPUT = ["platform", "account_id", "handle", "sector", "snapshot_at", "created_at",
              "followers", "posts"]

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from adoption.snapshots.engines import Source, tidy_accounts
+from adoption.snapshots.engines.common import Source, tidy_accounts
 
 YEAR_SUMS_SQL = """
 WITH timed AS (

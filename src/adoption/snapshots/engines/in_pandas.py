@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from adoption.snapshots.engines import ACCOUNT_COLUMNS, Source, tidy_accounts
+from adoption.snapshots.engines.common import ACCOUNT_COLUMNS, Source, tidy_accounts
 
 
 def read_parts(parts: tuple, columns: list[str] | None = None) -> pd.DataFrame:
