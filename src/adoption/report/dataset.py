@@ -27,7 +27,7 @@ from adoption.report.config import BuildConfig
 DATA_DIR = "data"
 TABLE_FILE = "adoption.csv"
 PACKAGE_FILE = "datapackage.json"
-DIGEST_FILE = ".build/dataset.sha256"  # what the published package was made from
+DIGEST_FILE = f"{DATA_DIR}/.made-from.sha256"  # what the published package was made from
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
            "path": "https://creativecommons.org/licenses/by/4.0/"}
 
@@ -37,6 +37,8 @@ def publish_dataset(config: BuildConfig, out: Path, stream: TextIO) -> None:
     `stream` and leaves the reports, and any package published before, as they are."""
     files = sorted({path.resolve() for spec in config.reports
                     for path in spec.data_files(config.root) if path.is_file()})
+    if not files:
+        return
     digest = _digest(files)
     marker = out / DIGEST_FILE
     written = [out / DATA_DIR / TABLE_FILE, out / DATA_DIR / PACKAGE_FILE]
@@ -49,7 +51,8 @@ def publish_dataset(config: BuildConfig, out: Path, stream: TextIO) -> None:
         print(f"adoption: the adoption table was not published in {DATA_DIR}/: {why}",
               file=stream)
         return
-    write_text(marker, digest)
+    if all(path.is_file() for path in written):  # some files hold no adoption figures
+        write_text(marker, digest)
 
 
 def _digest(files: list[Path]) -> str:
@@ -81,7 +84,9 @@ def write_dataset(out: Path, files: list[Path]) -> None:
                     tables.append(load_table(path))
             except (DataError, ValueError):
                 continue
-    table = (pd.concat(tables) if tables else pd.DataFrame(columns=COLUMNS))
+    if not tables:
+        return
+    table = pd.concat(tables)
     table = table.astype({"series": str, "platform": str, "sector": str, "design": str,
                           "certainty": str}).sort_values(KEY).drop_duplicates(KEY)
     for column in ("share", "share_weighted", "n_effective"):

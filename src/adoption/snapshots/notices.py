@@ -12,13 +12,15 @@ import sys
 import warnings
 from collections.abc import Iterator
 
-from adoption.snapshots.table import SnapshotWarning
-
 
 @contextlib.contextmanager
 def warnings_shown() -> Iterator[None]:
     """Collect the warnings of a command and show them on leaving, failed or not
     (outside the collecting, so that re-emitted ones are not collected again)."""
+    # Imported here: the snapshot table loads pandas, and every command line registers
+    # `adoption snapshots` (this module) without running it.
+    from adoption.snapshots.table import SnapshotWarning
+
     caught: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -30,6 +32,8 @@ def warnings_shown() -> Iterator[None]:
 
 def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
     """SnapshotWarnings as problem lines on stderr; any other warning as usual."""
+    from adoption.snapshots.table import SnapshotWarning  # see warnings_shown
+
     notices = [w for w in caught if issubclass(w.category, SnapshotWarning)]
     for other in caught:
         if not issubclass(other.category, SnapshotWarning):
