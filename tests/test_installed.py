@@ -125,7 +125,7 @@ def test_the_reports_are_built_by_the_installed_copy(build):
     assert result.returncode == 0, result.stderr
     assert "/site-packages/adoption/" in where and not where.startswith(str(PROJECT))
     assert sorted(path.name for path in (work / "out").glob("*.html")) == sorted(
-        ["index.html", *(f"{page}.html" for page in pages)])
+        ["index.html", "index-fr.html", *(f"{page}.html" for page in pages)])
 
 
 def test_pages_name_the_files_and_their_organisations_never_internal_ids(build):
