@@ -147,7 +147,7 @@ def write_dataset_directly(rows: int, folder: Path, dataset: Path, n_days: int =
                            ) -> None:
     """The same archive written straight into a dataset (for 100M rows)."""
     from adoption.snapshots.dataset import Manifest, PartitionWriter
-    from adoption.snapshots.table import conform
+    from adoption.snapshots.snapshot_table import conform
 
     accounts = Accounts(max(1, rows // n_days), n_days)
     accounts.sector_map(folder / "sectors.csv")

@@ -27,13 +27,13 @@ STAGES: list[tuple[str, list[str]]] = [
     ("describe", ["adoption.codebook", "adoption.datapackage", "adoption.metadata"]),
     ("load", ["adoption.published", "adoption.corrections", "adoption.survey",
               "adoption.validate", "adoption.snapshots"]),
-    ("aggregate", ["adoption.table", "adoption.synth"]),
+    ("aggregate", ["adoption.table", "adoption.synthetic"]),
     ("infer", ["adoption.stats"]),
     ("conclude", ["adoption.findings"]),
     ("draw", ["adoption.charts"]),
     ("show", ["adoption.present", "adoption.about"]),
     ("build", ["adoption.report", "adoption.cli", "adoption.__main__",
-               "adoption.snapshots.cli"]),
+               "adoption.snapshots.commands"]),
 ]
 # Later stages a stage reaches into on purpose, each with its reason.
 ALLOWED = {

@@ -41,7 +41,7 @@ from adoption.snapshots import (
     read_sector_map,
     sector_year_summary,
 )
-from adoption.snapshots.activity import DEFAULT_SEED, account_years
+from adoption.snapshots.account_metrics import DEFAULT_SEED, account_years
 from adoption.stats.accounts import stream
 
 NNBSP = "\u202f"

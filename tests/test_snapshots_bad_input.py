@@ -12,7 +12,7 @@ import pytest
 from adoption.cli import main
 from adoption.problems import DataError
 from adoption.snapshots import SnapshotWarning, load_snapshots
-from adoption.snapshots.cli import register
+from adoption.snapshots.commands import register
 
 RETRIEVED = "2021-10-23T19:36:18+00:00"
 

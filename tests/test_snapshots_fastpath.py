@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from adoption.problems import DataError
 from adoption.snapshots import SnapshotWarning, import_snapshots, load_snapshots
-from adoption.snapshots.export import import_to_file
+from adoption.snapshots.api_formats import _parse_time
 from adoption.snapshots.fastpath import iso_microseconds, keys_unique
-from adoption.snapshots.formats import _parse_time
+from adoption.snapshots.to_file import import_to_file
 
 NOW = pd.Timestamp("2026-06-01", tz="UTC")
 RETRIEVED = "2021-10-23T19:36:18+00:00"

@@ -19,8 +19,8 @@ import pytest
 from adoption.cli import main
 from adoption.problems import DataError
 from adoption.snapshots import SnapshotWarning, import_snapshots, load_snapshots, summarise
-from adoption.snapshots.export import import_to_file
-from adoption.snapshots.table import write_table
+from adoption.snapshots.snapshot_table import write_table
+from adoption.snapshots.to_file import import_to_file
 
 RETRIEVED = "2021-10-23T19:36:18+00:00"
 NOW = pd.Timestamp("2026-06-01", tz="UTC")
@@ -176,7 +176,7 @@ def test_an_integer_id_column_with_a_missing_id_is_read_exactly(tmp_path):
 BOUNDED_IMPORT = textwrap.dedent("""
     import gzip, json, resource, sys
     from pathlib import Path
-    from adoption.snapshots.export import import_to_file
+    from adoption.snapshots.to_file import import_to_file
     folder = Path(sys.argv[1])
     bomb = folder / "bomb.jsonl.gz"
     line = json.dumps({"data": [{"id": "1", "username": "org", "public_metrics":

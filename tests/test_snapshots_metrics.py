@@ -125,7 +125,7 @@ def account_year_table(values_by_sector: dict[str, list[float]], year: int = 201
                 rows.append({"platform": "twitter", "account_id": account, "sector": sector,
                              "snapshot_at": pd.Timestamp(year, 3, day, tz="UTC"),
                              "posts": posts, "followers": 100})
-    from adoption.snapshots.table import conform
+    from adoption.snapshots.snapshot_table import conform
 
     return conform(pd.DataFrame(rows))
 
@@ -183,7 +183,7 @@ def test_dormant_share_has_wilson_interval(tiny):
 
 
 def test_median_interval_edge_cases():
-    from adoption.snapshots.activity import median_interval
+    from adoption.snapshots.account_metrics import median_interval
 
     rng = np.random.default_rng(0)
     assert np.isnan(median_interval(np.array([]), 0.95, 100, rng)[0])

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from adoption.snapshots import load_snapshots
-from adoption.snapshots.formats import ImportOptions
+from adoption.snapshots.api_formats import ImportOptions
 from adoption.snapshots.load import read_snapshot_file
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"

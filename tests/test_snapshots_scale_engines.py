@@ -22,8 +22,8 @@ from adoption.snapshots import (
     summarise,
 )
 from adoption.snapshots.engines import Source, make_engine, tidy_accounts, tidy_sums
-from adoption.snapshots.synth import JSONL_NAME, MAP_NAME
-from adoption.snapshots.table import conform
+from adoption.snapshots.snapshot_table import conform
+from adoption.snapshots.synthetic_archive import JSONL_NAME, MAP_NAME
 
 SYNTHETIC = Path(__file__).resolve().parents[1] / "data" / "synthetic"
 RESAMPLES = 200
@@ -111,7 +111,7 @@ def test_engines_agree_on_edge_cases(edges, engine):
 def test_sectors_assigned_to_account_years_as_to_every_row(edges):
     """The engines leave sectors as stored; assigning them afterwards, per account, gives
     the account-years that assigning them to each snapshot first gives."""
-    from adoption.snapshots.activity import account_years, account_years_from_sums
+    from adoption.snapshots.account_metrics import account_years, account_years_from_sums
     from adoption.snapshots.sectors import assign_sectors
 
     assignment = pd.DataFrame({"platform": ["twitter", "twitter"], "account_id": ["3", "2"],

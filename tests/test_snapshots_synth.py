@@ -15,7 +15,12 @@ from adoption.snapshots import (
     missing_from_last_snapshot,
     read_sector_map,
 )
-from adoption.snapshots.synth import CSV_NAME, JSONL_NAME, MAP_NAME, write_synthetic_archive
+from adoption.snapshots.synthetic_archive import (
+    CSV_NAME,
+    JSONL_NAME,
+    MAP_NAME,
+    write_synthetic_archive,
+)
 
 SEED = 2009
 

@@ -130,7 +130,7 @@ def test_batched_bootstrap_fits_equal_statsmodels_fits():
     """The bootstrap fits every resample at once; each fit must equal statsmodels' GLM."""
     import statsmodels.api as sm
 
-    from adoption.stats.diffusion import fit_logistic_batch
+    from adoption.stats.logistic import fit_logistic_batch
 
     rng = np.random.default_rng(7)
     time = np.arange(12) - 5.5

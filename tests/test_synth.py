@@ -6,7 +6,7 @@ import pandas as pd
 
 from adoption.cli import main
 from adoption.paths import SYNTHETIC_DIR
-from adoption.synth import SURVEY_FILE
+from adoption.synthetic import SURVEY_FILE
 
 
 def test_same_seed_same_bytes_and_committed_files_are_current(tmp_path, capsys):

@@ -278,7 +278,7 @@ def _add_synth(commands: argparse._SubParsersAction) -> None:
 
 
 def _run_synth(args: argparse.Namespace) -> int:
-    from adoption.synth import write_synthetic
+    from adoption.synthetic import write_synthetic
 
     for path in write_synthetic(args.out, args.seed):
         print(path)
@@ -326,7 +326,7 @@ def _run_lab(args: argparse.Namespace) -> int:
 
 
 def _add_snapshots(commands: argparse._SubParsersAction) -> None:
-    from adoption.snapshots.cli import register
+    from adoption.snapshots.commands import register
 
     register(commands)
 

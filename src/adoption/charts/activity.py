@@ -45,7 +45,7 @@ from adoption.charts.style import (
     sector_colour,
 )
 from adoption.findings.claims import Claim, excludes
-from adoption.snapshots.activity import (
+from adoption.snapshots.account_metrics import (
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
     MEDIAN_METRICS,
@@ -55,7 +55,7 @@ from adoption.snapshots.activity import (
 from adoption.snapshots.creation import adoption_curve, missing_from_last_snapshot
 from adoption.snapshots.provenance import Archive
 from adoption.snapshots.sectors import read_sector_map, unmapped_accounts
-from adoption.snapshots.table import UNKNOWN
+from adoption.snapshots.snapshot_table import UNKNOWN
 from adoption.stats import difference_interval
 from adoption.text import Message, message, say
 from adoption.text.formats import EN_DASH, Fixed, number, percent, year_span

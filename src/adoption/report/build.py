@@ -40,7 +40,7 @@ from adoption.files import write_text
 from adoption.problems import DataError, problem
 from adoption.report.citations import INDEX_PAGES
 from adoption.report.config import BuildConfig, ReportSpec, load_config, with_base_url
-from adoption.report.dataset import publish_dataset
+from adoption.report.data_package import publish_dataset
 from adoption.report.execute import Job, Outcome, kernel_environment, run_job
 from adoption.report.findings import key_findings
 from adoption.report.fingerprint import data_inputs, library_digest, report_digest, shown_notebook

@@ -29,7 +29,7 @@ from adoption import __version__
 from adoption.escaping import web_url
 from adoption.report.citations import INDEX_PAGES, Publication, snippets
 from adoption.report.config import BuildConfig, ReportSpec
-from adoption.report.dataset import DATA_DIR, PACKAGE_FILE, TABLE_FILE
+from adoption.report.data_package import DATA_DIR, PACKAGE_FILE, TABLE_FILE
 from adoption.report.fingerprint import relative
 from adoption.report.policy import content_security_policy
 from adoption.report.state import BuildState

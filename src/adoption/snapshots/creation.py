@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from adoption.snapshots.table import UNKNOWN, localised
+from adoption.snapshots.snapshot_table import UNKNOWN, localised
 
 ROUND_WINDOW = pd.Timedelta(days=1)
 

@@ -38,7 +38,7 @@ import pandas as pd
 
 from adoption.files import write_atomically
 from adoption.problems import fail
-from adoption.snapshots.table import DTYPES, conform, sort_table
+from adoption.snapshots.snapshot_table import DTYPES, conform, sort_table
 
 if TYPE_CHECKING:
     import pyarrow as pa

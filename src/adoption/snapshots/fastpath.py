@@ -3,7 +3,7 @@
 A research group's archive is mostly one shape, millions of times over: JSON
 Lines of Twitter API v2 / twarc2 pages, `{"data": [users...], "__twarc":
 {"retrieved_at": ...}}`, with ids, handles, counters and dates as the API
-writes them. The exact path (`jsonfile.parse_json`, `formats.to_row`, pandas)
+writes them. The exact path (`jsonfile.parse_json`, `api_formats.to_row`, pandas)
 looks at each value of each line in Python, which is most of an import's
 cost. `Batch.take_line` reads such a line with msgspec, a strict JSON reader
 written in C, into the typed objects below (`Page`, `User`, `Metrics`), whose
@@ -26,7 +26,7 @@ gives another answer, only the same one sooner. A line is taken only if
   its creation date absent, empty or an ISO 8601 time (`iso_microseconds`),
   `verified` a boolean or null, `public_metrics` an object of whole counts
   from 0 to 2^63 - 1 (or absent, or null); and it has none of the keys that
-  make `formats.account_format` call it something else (`text`, `acct`,
+  make `api_formats.account_format` call it something else (`text`, `acct`,
   `screen_name`, `did`, `handle`).
 
 `tests/test_snapshots_fastpath.py` reads the same archives both ways, lines
@@ -44,9 +44,9 @@ from typing import Annotated, Any
 import msgspec
 import pyarrow as pa
 
+from adoption.snapshots.api_formats import LARGEST_COUNT
 from adoption.snapshots.dataset import arrow_schema
-from adoption.snapshots.formats import LARGEST_COUNT
-from adoption.snapshots.table import DTYPES, UNKNOWN, conform
+from adoption.snapshots.snapshot_table import DTYPES, UNKNOWN, conform
 
 Count = Annotated[int, msgspec.Meta(ge=0, le=LARGEST_COUNT)]
 Digits = Annotated[str, msgspec.Meta(pattern=r"^[0-9]+\Z")]  # a Twitter id
@@ -66,7 +66,7 @@ class User(msgspec.Struct):
     """A Twitter API v2 user object, as `formats` reads it without a word."""
 
     id: Digits
-    username: str | None  # required: `formats.account_format` looks for the key
+    username: str | None  # required: `api_formats.account_format` looks for the key
     name: str | None = None
     created_at: str | None = None
     verified: bool | None = None
@@ -132,7 +132,7 @@ def iso_microseconds(text: str) -> int | None:
     """Microseconds since 1970 (UTC) of a time such as 2010-03-03T12:49:24.000Z or
     2021-10-23T19:36:18+00:00; None for anything else, or an impossible date or
     time (which the exact path then judges). The same instant as
-    `formats._parse_time` gives (a test compares them), without pandas."""
+    `api_formats._parse_time` gives (a test compares them), without pandas."""
     if not ISO_TIME.fullmatch(text):
         return None
     try:
@@ -155,7 +155,7 @@ def iso_microseconds(text: str) -> int | None:
 
 class Batch:
     """Rows of one batch, in the order read: those of the lines the fast path took, as
-    Arrow columns, and those the exact path made (dicts, `formats.to_row`)."""
+    Arrow columns, and those the exact path made (dicts, `api_formats.to_row`)."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -212,7 +212,7 @@ class Batch:
     # --- the exact path's rows ---
 
     def add_row(self, row: dict) -> None:
-        """A row made by `formats.to_row` (or any row of the table's columns)."""
+        """A row made by `api_formats.to_row` (or any row of the table's columns)."""
         self._seal_fast()
         self._exact.append(row)
         self.rows += 1

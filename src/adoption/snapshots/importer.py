@@ -48,13 +48,13 @@ import pandas as pd
 
 from adoption.files import write_atomically
 from adoption.problems import DataError, Problem, fail, problem
+from adoption.snapshots.api_formats import ImportOptions
 from adoption.snapshots.dataset import Manifest, SnapshotDataset, StagedPart
-from adoption.snapshots.formats import ImportOptions
 from adoption.snapshots.jsonfile import DEFAULT_MAX_DOCUMENT_MB, check_limit
 from adoption.snapshots.parallel import ReadSettings, read_files
 from adoption.snapshots.repeats import IMPORT_MEMORY_LIMIT, settle_repeats
+from adoption.snapshots.snapshot_table import SnapshotWarning
 from adoption.snapshots.stream import DEFAULT_BATCH_ROWS, BatchCounter
-from adoption.snapshots.table import SnapshotWarning
 
 LOCK_NAME = ".import.lock"
 STAGING_PREFIX = ".import-"

@@ -27,12 +27,11 @@ from pathlib import Path
 import pandas as pd
 
 from adoption.problems import DataError, Problem, problem
+from adoption.snapshots.api_formats import ImportOptions
 from adoption.snapshots.dataset import SnapshotDataset
-from adoption.snapshots.formats import ImportOptions
 from adoption.snapshots.jsonfile import DEFAULT_MAX_DOCUMENT_MB, check_limit
 from adoption.snapshots.sectors import apply_sector_map
-from adoption.snapshots.stream import DEFAULT_BATCH_ROWS, FileStream, capped
-from adoption.snapshots.table import (
+from adoption.snapshots.snapshot_table import (
     COUNTERS,
     KEY,
     PROVENANCE,
@@ -41,6 +40,7 @@ from adoption.snapshots.table import (
     sort_table,
     where,
 )
+from adoption.snapshots.stream import DEFAULT_BATCH_ROWS, FileStream, capped
 
 
 def load_snapshots(
@@ -56,7 +56,7 @@ def load_snapshots(
 ) -> pd.DataFrame:
     """The snapshot table from archived account data, validated and sorted by account and time.
 
-    paths: files in any supported format (see `adoption.snapshots.formats`),
+    paths: files in any supported format (see `adoption.snapshots.api_formats`),
         told apart by their content, or snapshot dataset folders
         (`adoption.snapshots.dataset`, read whole: for datasets that fit in
         memory; `adoption.snapshots.summarise` handles any size).

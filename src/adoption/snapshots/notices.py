@@ -19,7 +19,7 @@ def warnings_shown() -> Iterator[None]:
     (outside the collecting, so that re-emitted ones are not collected again)."""
     # Imported here: the snapshot table loads pandas, and every command line registers
     # `adoption snapshots` (this module) without running it.
-    from adoption.snapshots.table import SnapshotWarning
+    from adoption.snapshots.snapshot_table import SnapshotWarning
 
     caught: list[warnings.WarningMessage] = []
     try:
@@ -32,7 +32,7 @@ def warnings_shown() -> Iterator[None]:
 
 def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
     """SnapshotWarnings as problem lines on stderr; any other warning as usual."""
-    from adoption.snapshots.table import SnapshotWarning  # see warnings_shown
+    from adoption.snapshots.snapshot_table import SnapshotWarning  # see warnings_shown
 
     notices = [w for w in caught if issubclass(w.category, SnapshotWarning)]
     for other in caught:

@@ -34,10 +34,10 @@ from pathlib import Path
 import pandas as pd
 
 from adoption.problems import Problem
+from adoption.snapshots.api_formats import ImportOptions
 from adoption.snapshots.dataset import PartitionWriter, StagedPart
-from adoption.snapshots.formats import ImportOptions
+from adoption.snapshots.snapshot_table import SnapshotWarning
 from adoption.snapshots.stream import BatchCounter, FileStream
-from adoption.snapshots.table import SnapshotWarning
 
 PARALLEL_FROM_BYTES = 16_000_000  # of stored files: below, one process reads them all
 CHUNKS_PER_WORKER = 4  # smaller chunks share the work out more evenly

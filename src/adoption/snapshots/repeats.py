@@ -28,8 +28,8 @@ from adoption.snapshots.dataset import (
     arrow_schema,
     partition_name,
 )
+from adoption.snapshots.snapshot_table import COUNTERS, DTYPES, KEY, SnapshotWarning, conform
 from adoption.snapshots.stream import DEFAULT_BATCH_ROWS
-from adoption.snapshots.table import COUNTERS, DTYPES, KEY, SnapshotWarning, conform
 
 if TYPE_CHECKING:
     from adoption.snapshots.importer import ImportReport

@@ -32,7 +32,7 @@ import pandas as pd
 from adoption.problems import DataError, Problem, problem
 from adoption.readers import read_table
 from adoption.schema import Column, parse_columns, unknown_column_typos
-from adoption.snapshots.table import (
+from adoption.snapshots.snapshot_table import (
     UNKNOWN,
     SnapshotWarning,
     id_problems,

@@ -40,11 +40,11 @@ import pyarrow.compute as pc
 
 from adoption.problems import DataError, Problem, problem
 from adoption.readers import RawTable
+from adoption.snapshots.api_formats import SHAPES_HELP, ImportOptions, find_accounts, to_row
 from adoption.snapshots.dataset import arrow_schema
 from adoption.snapshots.fastpath import Batch
-from adoption.snapshots.formats import SHAPES_HELP, ImportOptions, find_accounts, to_row
 from adoption.snapshots.jsonfile import PARQUET_MAGIC, ArchiveFile, looks_like_json
-from adoption.snapshots.table import (
+from adoption.snapshots.snapshot_table import (
     COUNTERS,
     SnapshotWarning,
     check_values,
@@ -101,7 +101,7 @@ def _stands_for(found: Problem) -> int:
 
 
 def needs_checking(table: pa.Table, now: pd.Timestamp) -> bool:
-    """Whether any row breaks a rule of `table.check_values` (a negative counter, a
+    """Whether any row breaks a rule of `snapshot_table.check_values` (a negative counter, a
     snapshot in the future, a creation after the snapshot): asked of Arrow, at C speed."""
     if not table.num_rows:
         return False

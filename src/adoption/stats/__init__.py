@@ -14,7 +14,7 @@ and in each module:
     claim       "nonprofits led for N years running": which years the data support,
                 in an English or French sentence
     reaching    the years between which a series passed 50%, from its own figures
-    diffusion   logistic adoption curves, their ceiling checked (bootstrap for the 50% year)
+    logistic    logistic adoption curves, their ceiling checked (bootstrap for the 50% year)
 
 Every function raises `ValueError` naming the argument for bad input, and
 `NotEstimable` (a ValueError with a `reason`) when the data are too thin.
@@ -45,13 +45,13 @@ from adoption.stats.difference import (
     odds_ratio,
     relative_risk,
 )
-from adoption.stats.diffusion import DIFFUSION_COLUMNS, DiffusionFit, diffusion_table, fit_diffusion
 from adoption.stats.intervals import (
     fpc_effective_n,
     kish_effective_n,
     weighted_share,
     wilson_interval,
 )
+from adoption.stats.logistic import DIFFUSION_COLUMNS, DiffusionFit, diffusion_table, fit_diffusion
 from adoption.stats.reaching import Crossing, crossing, crossings
 from adoption.stats.trend import GapTrend, gap_trend
 

@@ -12,7 +12,7 @@ has no interval (its n was not published, or its method is unknown).
 A series already above the share at its first figure passed it before the data
 begin: when is not known. A series never above it has not reached it, however
 close it came. (A logistic curve can say more, at the price of a model, which
-`adoption.stats.diffusion` fits with its ceiling checked.)
+`adoption.stats.logistic` fits with its ceiling checked.)
 """
 
 from __future__ import annotations

@@ -5,17 +5,17 @@ An engine answers two questions about a snapshot table, however large it is:
     accounts()    each distinct (platform, account_id, handle, sector) with its number
                   of rows and first snapshot: what a sector map is matched against,
                   and what the unmapped note counts
-    year_sums()   `activity.account_year_sums`: exact integers per account and year,
+    year_sums()   `account_metrics.account_year_sums`: exact integers per account and year,
                   with the sector and levels of the year's last snapshot
 
 Everything after that (the sector map's assignment, which is per account and
 so applies to account-years as it would to every row; days and rates; medians,
 bootstrap intervals, tests) runs in pandas on their answers
-(`adoption.snapshots.summary`), which are small (one row per account and
+(`adoption.snapshots.activity_summary`), which are small (one row per account and
 year). So the engines share one definition of every floating-point step and
 cannot drift apart; what each engine does is exact.
 
-- `pandas` reads the whole table into memory and runs `activity.account_year_sums`,
+- `pandas` reads the whole table into memory and runs `account_metrics.account_year_sums`,
   the definition itself: for small inputs (the default for files).
 - `duckdb` reads the Parquet parts out of core and runs the same definition
   written in SQL (`in_duckdb.YEAR_SUMS_SQL`): for datasets on one machine (the

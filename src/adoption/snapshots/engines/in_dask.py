@@ -3,7 +3,7 @@
 Dask cannot compute a median or a lag exactly across partitions without
 bringing each group's rows together, so it does just that: a shuffle by
 account puts every snapshot of an account in one partition, and each partition
-then runs the pandas definition (`activity.account_year_sums`) on whole
+then runs the pandas definition (`account_metrics.account_year_sums`) on whole
 accounts. The results are the pandas engine's exactly, computed by as many
 workers as the cluster has. The account list (`accounts`) needs no shuffle: a
 grouped count and minimum, combined across partitions.
@@ -68,14 +68,14 @@ def dask_deprecations_silenced() -> Iterator[None]:
 
 def typed(part: pd.DataFrame) -> pd.DataFrame:
     """A partition in the snapshot table's dtypes (Dask may read strings as pyarrow's)."""
-    from adoption.snapshots.table import DTYPES
+    from adoption.snapshots.snapshot_table import DTYPES
 
     return part.astype({c: DTYPES[c] for c in part.columns})
 
 
 def partition_sums(part: pd.DataFrame) -> pd.DataFrame:
     """`account_year_sums` of the whole accounts in one (shuffled) partition."""
-    from adoption.snapshots.activity import SUM_DTYPES, account_year_sums
+    from adoption.snapshots.account_metrics import SUM_DTYPES, account_year_sums
 
     sums = account_year_sums(typed(part))
     return sums[list(SUM_DTYPES)].astype(SUM_DTYPES)
@@ -131,7 +131,7 @@ class DaskEngine:
         return tidy_accounts(accounts.reset_index())
 
     def year_sums(self) -> pd.DataFrame:
-        from adoption.snapshots.table import conform
+        from adoption.snapshots.snapshot_table import conform
 
         with dask_deprecations_silenced():
             frame = self._frame(SUM_INPUT)

@@ -2,7 +2,7 @@
 
 DuckDB reads only the columns a query needs, runs on every core, and spills to
 disk beyond its memory limit, so a dataset much larger than memory is
-summarised on a laptop. `YEAR_SUMS_SQL` is `activity.account_year_sums`
+summarised on a laptop. `YEAR_SUMS_SQL` is `account_metrics.account_year_sums`
 written in SQL, line for line:
 
 - sort by account and time, `groupby(...).shift()`: `lag(...) OVER (PARTITION BY
@@ -17,7 +17,7 @@ written in SQL, line for line:
   FILTER (WHERE previous_followers IS NOT NULL)`.
 
 Only integers and timestamps come out; the floating-point steps are pandas',
-shared by every engine (`activity.account_years_from_sums`). Times are read in
+shared by every engine (`account_metrics.account_years_from_sums`). Times are read in
 UTC (`SET TimeZone = 'UTC'`), so `year(snapshot_at)` is the UTC year, as in pandas.
 """
 

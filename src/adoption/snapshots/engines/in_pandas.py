@@ -16,7 +16,7 @@ def read_parts(parts: tuple, columns: list[str] | None = None) -> pd.DataFrame:
     every part holds all its columns)."""
     import pyarrow.dataset as ds
 
-    from adoption.snapshots.table import DTYPES, conform
+    from adoption.snapshots.snapshot_table import DTYPES, conform
 
     if not parts:
         frame = conform(pd.DataFrame())
@@ -68,6 +68,6 @@ class PandasEngine:
         return accounts_of(self.table(), provenance)
 
     def year_sums(self) -> pd.DataFrame:
-        from adoption.snapshots.activity import account_year_sums
+        from adoption.snapshots.account_metrics import account_year_sums
 
         return account_year_sums(self.table())

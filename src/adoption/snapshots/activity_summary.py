@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from adoption.snapshots.activity import (
+from adoption.snapshots.account_metrics import (
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
     MEDIAN_METRICS,

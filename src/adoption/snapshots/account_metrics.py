@@ -55,7 +55,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
-from adoption.snapshots.table import UNKNOWN
+from adoption.snapshots.snapshot_table import UNKNOWN
 from adoption.stats.accounts import mann_whitney, median_difference, median_interval, stream
 from adoption.stats.compare import holm_adjust
 from adoption.stats.intervals import wilson_interval

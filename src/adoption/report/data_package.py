@@ -7,7 +7,7 @@ meaning from `adoption.codebook`, the licence and the publishers), so a journali
 re-plot everything the charts show.
 
 Loading the table takes pandas, which the build's main process never loads: the
-package is written by `python -m adoption.report.dataset OUT FILE...`, run only when
+package is written by `python -m adoption.report.data_package OUT FILE...`, run only when
 the files it is made from (or adoption's version) have changed since the last build.
 """
 
@@ -44,7 +44,7 @@ def publish_dataset(config: BuildConfig, out: Path, stream: TextIO) -> None:
     written = [out / DATA_DIR / TABLE_FILE, out / DATA_DIR / PACKAGE_FILE]
     if marker.is_file() and marker.read_text() == digest and all(p.is_file() for p in written):
         return
-    run = subprocess.run([sys.executable, "-m", "adoption.report.dataset", str(out),
+    run = subprocess.run([sys.executable, "-m", "adoption.report.data_package", str(out),
                           *map(str, files)], capture_output=True, text=True)
     if run.returncode != 0:
         why = (run.stderr.strip().splitlines() or ["no message"])[-1]

@@ -8,7 +8,7 @@
         [--cluster tcp://HOST:PORT | --local-cluster N] [--sector-map CSV]
         [--out FILE] [--account-years FILE] [--comparisons FILE] [--format ...]
 
-`-o OUT.parquet` (or .csv) writes one table file (`adoption.snapshots.export`).
+`-o OUT.parquet` (or .csv) writes one table file (`adoption.snapshots.to_file`).
 `--dataset DIR`, or `-o` naming a folder (`DIR/`, or one that exists), appends
 the files to a partitioned Parquet dataset instead (`adoption.snapshots.dataset`).
 Both stream the files in bounded memory. `summary` computes the activity metrics and
@@ -188,7 +188,7 @@ def positive_number(text: str) -> float:
 
 def run_import(args: argparse.Namespace) -> int:
     """Import the files and write the table. Raises DataError on bad input."""
-    from adoption.snapshots.export import import_to_file
+    from adoption.snapshots.to_file import import_to_file
 
     dataset = _dataset_target(args)
     if dataset is not None:
@@ -241,8 +241,8 @@ def _run_dataset_import(args: argparse.Namespace, dataset: Path) -> int:
 def run_summary(args: argparse.Namespace) -> int:
     """Summarise a dataset or files; print or write the tables. Raises DataError on
     bad input."""
+    from adoption.snapshots.activity_summary import summarise
     from adoption.snapshots.engines.in_dask import dask_client
-    from adoption.snapshots.summary import summarise
 
     for path in (args.out, args.account_years, args.comparisons):
         if path is not None and not path.parent.is_dir():

@@ -37,8 +37,8 @@ from adoption.snapshots.dataset import SnapshotDataset, arrow_schema
 from adoption.snapshots.importer import SkippedFile, import_snapshots
 from adoption.snapshots.jsonfile import DEFAULT_MAX_DOCUMENT_MB
 from adoption.snapshots.repeats import IMPORT_MEMORY_LIMIT
+from adoption.snapshots.snapshot_table import DTYPES, UNKNOWN, conform
 from adoption.snapshots.stream import DEFAULT_BATCH_ROWS
-from adoption.snapshots.table import DTYPES, UNKNOWN, conform
 
 CSV_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # write_table's, for the same bytes
 

@@ -60,7 +60,7 @@ def write_synthetic(out_dir: str | Path, seed: int = 2009) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [write_survey(out_dir / SURVEY_FILE, seed)]
-    from adoption.snapshots.synth import write_synthetic_archive
+    from adoption.snapshots.synthetic_archive import write_synthetic_archive
 
     written += write_synthetic_archive(out_dir, seed)
     return written

@@ -50,7 +50,7 @@ import pandas as pd
 
 from adoption.problems import Problem, problem
 from adoption.snapshots.jsonfile import DEFAULT_MAX_DOCUMENT_MB, MB, Document
-from adoption.snapshots.table import ID_EXPECTED, id_problem
+from adoption.snapshots.snapshot_table import ID_EXPECTED, id_problem
 
 SHAPES_HELP = ("Twitter API v1.1 user objects, Twitter API v2 / twarc2 response pages, "
                "Mastodon Account entities or Bluesky getProfile(s) responses")
