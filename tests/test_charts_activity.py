@@ -92,6 +92,11 @@ def built(table, tmp_path_factory):
     return folder, charts
 
 
+# The CSV's precision (adoption.charts.tables): shares to 0.1 point, medians to 0.01.
+TENTH = 0.05 + 1e-9
+HUNDREDTH = 0.005 + 1e-9
+
+
 def _csv(built, kind: str, lang: str = "en") -> pd.DataFrame:
     folder, charts = built
     return pd.read_csv(folder / charts[(kind, lang)][1]["files"]["csv"])
@@ -240,7 +245,8 @@ def test_adoption_csv_equals_the_adoption_curve(built, table):
         plotted = csv[csv["sector"] == sector].reset_index(drop=True)
         expected = expected.sort_values("date", kind="stable").reset_index(drop=True)
         assert (pd.to_datetime(plotted["date"], utc=True) == expected["date"]).all()
-        np.testing.assert_allclose(plotted["share_percent"], 100 * expected["share"])
+        np.testing.assert_allclose(plotted["share_percent"], 100 * expected["share"],
+                                   atol=TENTH, rtol=0)
         assert plotted["adopters"].tolist() == expected["adopters"].astype(int).tolist()
         assert set(plotted["panel_size"]) == {320}
 
@@ -276,9 +282,12 @@ def test_activity_csv_and_claims_equal_numpy_and_scipy(built, table, kind, metri
     years = account_years(table)
     for row in medians.itertuples():
         plotted = csv.loc[(row.year, row.sector)]
-        assert plotted["median"] == pytest.approx(
-            np.median(_values(years, row.year, row.sector, metric)))
-        assert (plotted["low"], plotted["high"]) == pytest.approx((row.low, row.high))
+        # The CSV names the unit and writes it to 0.01 (adoption.charts.tables).
+        assert plotted[f"median_{metric}"] == pytest.approx(
+            np.median(_values(years, row.year, row.sector, metric)), abs=HUNDREDTH)
+        assert (plotted[f"median_{metric}_low"], plotted[f"median_{metric}_high"]) == \
+            pytest.approx((row.low, row.high), abs=HUNDREDTH)
+        assert plotted["confidence_percent"] == 95
     claims = built[1][(kind, "en")][1]["claims"]
     for claim in claims:
         year = claim["years"][0]
@@ -316,7 +325,7 @@ def test_dormant_csv_equals_the_wilson_shares_and_newcombe(built, table):
     for key, row in shares.iterrows():
         plotted = csv.loc[key]
         assert (plotted["n"], plotted["dormant"]) == (row["n"], row["dormant"])
-        assert plotted["share_percent"] == pytest.approx(100 * row["value"])
+        assert plotted["share_percent"] == pytest.approx(100 * row["value"], abs=TENTH)
     claims = built[1][("dormant", "en")][1]["claims"]
     for claim in claims:
         year = claim["years"][0]
@@ -326,7 +335,7 @@ def test_dormant_csv_equals_the_wilson_shares_and_newcombe(built, table):
             method="newcomb", compare="diff")
         assert (claim["low"], claim["high"]) == pytest.approx((low, high))
         plotted = csv.loc[(year, "nonprofit")]
-        assert plotted["difference_low_points"] == pytest.approx(100 * low)
+        assert plotted["difference_low_points"] == pytest.approx(100 * low, abs=TENTH)
 
 
 # --- layout ------------------------------------------------------------------------------

@@ -53,9 +53,10 @@ CURVE_COLUMNS = [
     "study", "source_url", "synthetic",
 ]
 GAP_COLUMNS = [
-    "year", "nonprofit_series", "business_series", "nonprofit_percent", "business_percent",
-    "gap_points", "gap_low_points", "gap_high_points", "leader", "robust_to_nonresponse",
-    "p_value", "p_adjusted", "test", "nonprofit_n", "business_n", "nonprofit_design",
+    "year", "nonprofit_series", "business_series", "nonprofit_share_percent",
+    "business_share_percent", "gap_points", "gap_low_points", "gap_high_points", "leader",
+    "robust_to_nonresponse", "p_value", "p_adjusted", "test", "nonprofit_n", "business_n",
+    "nonprofit_design",
     "business_design", "caveat", "nonprofit_study", "business_study", "nonprofit_source_url",
     "business_source_url", "synthetic",
 ]
@@ -406,8 +407,8 @@ def _gap_data(comparison: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
         "year": comparison["year"].astype(int),
         "nonprofit_series": comparison["nonprofit_series"],
         "business_series": comparison["business_series"],
-        "nonprofit_percent": 100 * comparison["nonprofit_share"],
-        "business_percent": 100 * comparison["business_share"],
+        "nonprofit_share_percent": 100 * comparison["nonprofit_share"],
+        "business_share_percent": 100 * comparison["business_share"],
         "gap_points": 100 * comparison["difference"],
         "gap_low_points": 100 * comparison["difference_low"],
         "gap_high_points": 100 * comparison["difference_high"],
