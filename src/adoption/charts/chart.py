@@ -101,8 +101,11 @@ class Chart:
             return self._svg(render(self.page(), self.draw))
 
     def files(self) -> dict[str, bytes]:
-        """Every file's content from one layout: card PNG, large PNG, SVG and CSV."""
-        return dict(self._rendered)
+        """Every file's content from one layout: card PNG, large PNG, SVG, CSV, and the
+        interactive page drawn from the CSV's table."""
+        from adoption.charts.interactive import page_html
+
+        return {**self._rendered, "html": page_html(self).encode("utf-8")}
 
     @cached_property
     def _rendered(self) -> dict[str, bytes]:
@@ -153,6 +156,8 @@ class Chart:
 
     def manifest_entry(self) -> dict:
         """The chart's entry in `charts/manifest.json` (see `export.py` for the format)."""
+        from adoption.charts.interactive import embed_entry
+
         return {
             "name": self.name,
             "kind": self.kind,
@@ -175,7 +180,9 @@ class Chart:
                 "png_large": f"{self.name}-large.png",
                 "svg": f"{self.name}.svg",
                 "csv": f"{self.name}.csv",
+                "html": f"{self.name}.html",
             },
+            "embed": embed_entry(self),
             "sizes": {
                 "png": {"width": CARD.width, "height": CARD.height},
                 "png_large": {"width": LARGE.width, "height": LARGE.height},

@@ -53,7 +53,8 @@ CURVE_COLUMNS = [
     "study", "source_url", "synthetic",
 ]
 GAP_COLUMNS = [
-    "year", "nonprofit_series", "business_series", "nonprofit_share_percent",
+    "year", "nonprofit_series", "business_series", "nonprofit_label", "business_label",
+    "nonprofit_share_percent",
     "business_share_percent", "gap_points", "gap_low_points", "gap_high_points", "leader",
     "robust_to_nonresponse", "p_value", "p_adjusted", "test", "nonprofit_n", "business_n",
     "nonprofit_design",
@@ -157,7 +158,8 @@ def gap_chart(
         notes=_gap_notes(claims),
         claims=claims,
         rows=rows,
-        data=_gap_data(comparison, rows),
+        data=_gap_data(comparison, rows).assign(nonprofit_label=np_label,
+                                                business_label=b_label)[GAP_COLUMNS],
         draw=lambda axes: _draw_gap(axes, comparison, claims, np_label, b_label, lang),
         names=names,
     )
@@ -432,7 +434,7 @@ def _gap_data(comparison: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
         data[f"{side}_study"] = data["year"].map(by_year["study"]).astype("string")
         data[f"{side}_source_url"] = data["year"].map(by_year["source_url"]).astype("string")
     data["synthetic"] = bool(rows["synthetic"].astype(bool).any())
-    return data[GAP_COLUMNS]
+    return data
 
 
 def _verdict_colour(claim: Claim) -> str:

@@ -1,8 +1,10 @@
 """The charts section of `reports/index.html`, rendered from manifest entries.
 
 Each chart appears with its image and alt text, its title, notes and source,
-download links (card PNG, large PNG, SVG, CSV), and "cite this chart" snippets to
-copy: an HTML `<figure>` with `<figcaption>`, Markdown, plain text and BibTeX.
+links to its interactive page and downloads (card PNG, large PNG, SVG, CSV), and
+"cite this chart" snippets to copy: an HTML `<figure>` with `<figcaption>`, the
+`<iframe>` that embeds the interactive chart (with a note on its height), Markdown,
+plain text and BibTeX.
 The fragment is self-contained (inline CSS and a few lines of inline script for
 the copy buttons, which fall back to selecting the text); it loads nothing from
 any other host. Every text from the manifest is HTML-escaped where it is shown,
@@ -19,7 +21,9 @@ import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import quote
 
+from adoption.charts.embed import DEFAULT_HEIGHT, TALL_HEIGHT, embed_snippet
 from adoption.escaping import markdown_text, web_url
+from adoption.text import say
 
 PAGE_WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -130,7 +134,8 @@ def charts_section_html(
     words = PAGE_WORDS[lang]
     entries = list(entries)
     names = {entry["name"] for entry in entries}
-    figures = [_figure(entry, names, charts_href, public_url, words) for entry in entries]
+    figures = [_figure(entry, names, charts_href, public_url, words, lang)
+               for entry in entries]
     body = "\n".join(figures) if figures else f"<p>{_e(words['empty'])}</p>"
     return (
         f'<section class="adoption-charts" id="charts" lang="{_e(lang)}">\n{STYLE}\n'
@@ -140,7 +145,7 @@ def charts_section_html(
 
 
 def _figure(entry: Mapping, names: set[str], href: str, public_url: str | None,
-            words: Mapping[str, str]) -> str:
+            words: Mapping[str, str], lang: str) -> str:
     name = entry["name"]
     anchor = f"chart-{_id(name)}"
     files = entry["files"]
@@ -159,14 +164,14 @@ def _figure(entry: Mapping, names: set[str], href: str, public_url: str | None,
         f'<img src="{_e(_url(href, files["png"]))}" alt="{_e(entry["alt_text"])}" '
         f'width="{card["width"]}" height="{card["height"]}" loading="lazy">\n'
         f"<figcaption>{caption}</figcaption>\n"
-        f"{_downloads(entry, href, words)}\n"
+        f"{_downloads(entry, href, words, lang)}\n"
         f"{_sources(entry, words)}\n"
-        f"{_citation(entry, anchor, public_url, words)}\n"
+        f"{_citation(entry, anchor, public_url, words, lang)}\n"
         "</figure>"
     )
 
 
-def _downloads(entry: Mapping, href: str, words: Mapping[str, str]) -> str:
+def _downloads(entry: Mapping, href: str, words: Mapping[str, str], lang: str) -> str:
     files, sizes = entry["files"], entry["sizes"]
     links = [
         (files["png"], words["png"].format(w=sizes["png"]["width"], h=sizes["png"]["height"])),
@@ -177,7 +182,11 @@ def _downloads(entry: Mapping, href: str, words: Mapping[str, str]) -> str:
     ]
     anchors = " ".join(f'<a href="{_e(_url(href, file))}" download>{_e(label)}</a>'
                        for file, label in links)
-    return f'<p class="downloads">{_e(words["download"])}: {anchors}</p>'
+    interactive = ""
+    if "html" in files:
+        interactive = (f'<a href="{_e(_url(href, files["html"]))}">'
+                       f'{_e(say("chart.web.interactive", lang))}</a> · ')
+    return f'<p class="downloads">{interactive}{_e(words["download"])}: {anchors}</p>'
 
 
 def _sources(entry: Mapping, words: Mapping[str, str]) -> str:
@@ -195,9 +204,10 @@ def _sources(entry: Mapping, words: Mapping[str, str]) -> str:
 
 
 def _citation(entry: Mapping, anchor: str, public_url: str | None,
-              words: Mapping[str, str]) -> str:
+              words: Mapping[str, str], lang: str) -> str:
     snippets = [
         ("html", html_snippet(entry, public_url)),
+        *([("embed", embed_snippet(entry, public_url))] if "html" in entry["files"] else []),
         ("markdown", markdown_snippet(entry, public_url)),
         ("text", entry["citation"]),
         ("bibtex", entry["bibtex"].rstrip("\n")),
@@ -206,11 +216,17 @@ def _citation(entry: Mapping, anchor: str, public_url: str | None,
     for kind, text in snippets:
         box = f"{anchor}-{kind}"
         rows = min(8, text.count("\n") + 2)
+        label = say("chart.web.embed", lang) if kind == "embed" else words[kind]
+        note = ""
+        if kind == "embed":
+            height = entry.get("embed", {}).get("height", DEFAULT_HEIGHT)
+            text_note = say("chart.web.embed_note", lang, height=height, tall=TALL_HEIGHT)
+            note = f'<small class="note">{_e(text_note)}</small>'
         blocks.append(
-            f'<div class="snippet"><label for="{box}">{_e(words[kind])}</label>'
+            f'<div class="snippet"><label for="{box}">{_e(label)}</label>'
             f'<button type="button" data-copy="{box}" data-done="{_e(words["copied"])}">'
             f'{_e(words["copy"])}</button>'
-            f'<textarea id="{box}" rows="{rows}" readonly>{_e(text)}</textarea></div>'
+            f'<textarea id="{box}" rows="{rows}" readonly>{_e(text)}</textarea>{note}</div>'
         )
     return (f"<details><summary>{_e(words['cite'])}</summary>\n" + "\n".join(blocks)
             + "\n</details>")
