@@ -33,6 +33,7 @@ from adoption.charts import (
     save_chart,
 )
 from adoption.charts.style import CARD, LARGE, MIN_TEXT_PX
+from adoption.charts.vendor import SCRIPT_PATH
 from adoption.paths import SYNTHETIC_DIR
 from adoption.snapshots import (
     adoption_curve,
@@ -422,10 +423,10 @@ def test_another_process_builds_byte_identical_files(built, tmp_path):
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     rebuilt = _files(tmp_path, process)
     names = [file for case in REBUILT for file in charts[case][1]["files"].values()]
-    assert sorted(rebuilt) == sorted([*names, "manifest.json"])
+    assert sorted(rebuilt) == sorted([*names, "manifest.json", SCRIPT_PATH])
     assert [name for name in names if rebuilt[name] != (folder / name).read_bytes()] == []
     entries = {entry["name"]: entry for entry in read_manifest(tmp_path / "manifest.json")}
     assert entries == {charts[case][0].name: charts[case][1] for case in REBUILT}
     for name in names:
-        if name.endswith((".svg", ".csv")):
+        if name.endswith((".svg", ".csv", ".html")):
             assert str(tmp_path) not in rebuilt[name].decode("utf-8"), name

@@ -63,6 +63,7 @@ _HOMES = {
     "read_manifest": "export",
     "save_chart": "export",
     "write_manifest": "export",
+    "write_shared_files": "export",
     "MissingSeriesMetadata": "metadata",
     "check_covers": "metadata",
     "load_series_metadata": "metadata",
