@@ -377,7 +377,9 @@ def test_hovering_a_known_point_shows_its_value(built, browser):
     context, page, problems = _open(browser, (folder / f"{CURVES}-fr.html").as_uri(), 1280)
     _wait_interactive(page)
     # The Fortune 500's 2009 census figure: 108 of 500 = 21.6 % (data/published/adoption.csv).
-    point = page.locator('#chart-vega svg path[aria-label="year: 2009; share_percent: 21,6"]')
+    # Each point is announced in the chart's language (its aria-label), e.g. "Entreprises
+    # du Fortune 500, 2009; Part: 21,6 %; ...".
+    point = page.locator('#chart-vega svg path[aria-label^="Entreprises du Fortune 500, 2009;"]')
     box = point.first.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     tooltip = page.locator("#vg-tooltip-element")
@@ -395,7 +397,8 @@ def test_hostile_study_names_show_as_text_and_run_nothing(tmp_path, browser):
     page_file = tmp_path / "blog-charities-vs-fortune500-2007-2010.html"
     context, page, problems = _open(browser, page_file.as_uri(), 1280)
     _wait_interactive(page)
-    point = page.locator('#chart-vega svg path[aria-label="year: 2009; share_percent: 65"]')
+    point = page.locator('#chart-vega svg path[aria-label^="Largest US charities (Forbes 200), '
+                         '2009;"]')
     box = point.first.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     tooltip = page.locator("#vg-tooltip-element")
@@ -413,7 +416,7 @@ def test_legend_buttons_hide_and_show_a_series(built, browser):
     folder, _ = built
     context, page, problems = _open(browser, (folder / f"{CURVES}.html").as_uri(), 1280)
     _wait_interactive(page)
-    labelled = '#chart-vega svg path[aria-label^="year: 2009;"]'
+    labelled = '#chart-vega svg path[aria-label*=", 2009;"]'
     before = page.locator(labelled).count()
     button = page.locator("#chart-legend button").nth(2)  # the Inc. 500
     button.click()

@@ -117,9 +117,11 @@ table{{border-collapse:collapse;margin:.4rem 0}}
 caption{{text-align:left;font-weight:bold;padding:.2rem 0}}
 th,td{{border-bottom:1px solid {GRID_COLOUR};padding:.2rem .4rem;text-align:left;
   vertical-align:top}}
-@media (max-width:480px){{body{{font-size:14px}}h1{{font-size:1.05rem}}
+@media (max-width:480px){{table{{font-size:.8rem}}body{{font-size:14px}}h1{{font-size:1.05rem}}
   .subtitle{{font-size:.85rem}}.legend button{{font-size:.8rem}}}}
-#vg-tooltip-element{{max-width:min(22rem,90vw);white-space:normal}}
+#vg-tooltip-element{{max-width:min(22rem,90vw);white-space:normal;background-color:#fff}}
+@media (max-width:480px){{#vg-tooltip-element{{left:6px!important;right:6px;top:auto!important;
+  bottom:6px;max-width:none}}}}
 #vg-tooltip-element td.value{{white-space:normal;overflow-wrap:anywhere}}
 """
 
