@@ -111,7 +111,8 @@ def test_files_exist_with_the_stated_pixel_sizes(built, kind, lang):
     folder, charts = built
     chart, entry = charts[(kind, lang)]
     assert entry["files"] == {"png": f"{chart.name}.png", "png_large": f"{chart.name}-large.png",
-                              "svg": f"{chart.name}.svg", "csv": f"{chart.name}.csv"}
+                              "svg": f"{chart.name}.svg", "csv": f"{chart.name}.csv",
+                              "html": f"{chart.name}.html"}
     for file in entry["files"].values():
         assert (folder / file).stat().st_size > 0
     with Image.open(folder / entry["files"]["png"]) as card:

@@ -117,7 +117,8 @@ def test_file_names_are_stable_and_readable(built, kind, lang):
     assert chart.name.endswith("-fr") == (lang == "fr")
     assert ("synthetic" in chart.name) == (kind in SYNTHETIC)
     assert entry["files"] == {"png": f"{chart.name}.png", "png_large": f"{chart.name}-large.png",
-                              "svg": f"{chart.name}.svg", "csv": f"{chart.name}.csv"}
+                              "svg": f"{chart.name}.svg", "csv": f"{chart.name}.csv",
+                              "html": f"{chart.name}.html"}
 
 
 def test_the_headline_chart_has_the_expected_name(built):
@@ -156,7 +157,7 @@ def test_manifest_entry_is_complete(built, kind, lang):
         kind in SYNTHETIC) else saved["title"]
     assert finding[1:] in saved["alt_text"]  # the finding, its first letter's case aside
     assert saved["sources"] and all(s["publisher"] for s in saved["sources"])
-    assert set(saved["sha256"]) == {"png", "png_large", "svg", "csv"}
+    assert set(saved["sha256"]) == {"png", "png_large", "svg", "csv", "html"}
 
 
 def test_manifest_lists_every_chart_sorted(built):

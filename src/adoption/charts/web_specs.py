@@ -243,10 +243,6 @@ def _rule_at(value: float, colour: str, axis: str = "y", dash: list[int] | None 
             "encoding": {axis: {"datum": value}}}
 
 
-def _p(value: object) -> str:
-    return "" if value is None else str(value)
-
-
 def _pct(value: float | None, lang: str) -> str:
     return EN_DASH if value is None else percent(value / 100, lang)
 
@@ -259,10 +255,6 @@ def _range(low: float | None, high: float | None, lang: str, fmt=_pct) -> str:
 
 def _points_text(value: float | None, lang: str) -> str:
     return EN_DASH if value is None else points(value, lang, 1)
-
-
-def _year(row: Mapping, lang: str, column: str = "year") -> dict:
-    return {say("chart.web.year", lang): str(row[column])}
 
 
 def _source(row: Mapping, lang: str, column: str = "study") -> dict:
@@ -283,9 +275,11 @@ def _counted(row: Mapping, lang: str) -> str:
     return say("chart.web.survey_n", lang, n=n)
 
 
-def _interval_text(row: Mapping, lang: str, level: float = 0.95) -> dict:
+def _interval_text(row: Mapping, lang: str) -> dict:
+    """The interval as the CSV's `interval` column says it was obtained (its level is
+    in the chart's notes: the CSV of these charts does not carry it)."""
     kind = row.get("interval", "wilson")
-    label = say("chart.web.interval", lang, level=level)
+    label = say("chart.web.interval_plain", lang)
     between = _range(row.get("low_percent"), row.get("high_percent"), lang)
     if kind == "census_rounding":
         return {label: say("chart.web.interval_census_rounding", lang, range=between)}
@@ -360,7 +354,7 @@ def _gap(rows: list[dict], lang: str) -> Built:
         row["_shape"] = "diamond" if leader == "unclear" else "circle"
         row["_tip"] = {"title": str(row["year"]),
                        say("chart.web.gap", lang): _points_text(row["gap_points"], lang),
-                       say("chart.web.interval", lang, level=0.95): _range(
+                       say("chart.web.interval_plain", lang): _range(
                            row.get("gap_low_points"), row.get("gap_high_points"), lang,
                            _points_text),
                        say("chart.web.verdict", lang): _verdict(row, lang),
@@ -464,7 +458,7 @@ def _survey_by_size(rows: list[dict], lang: str) -> Built:
         row["_tip"] = {"title": f"{row['sector_label']}, {row['size_band_label']}, "
                                 f"{row['year']}",
                        say("chart.web.share", lang): _pct(row["share_percent"], lang),
-                       say("chart.web.interval", lang, level=0.95): _range(
+                       say("chart.web.interval_plain", lang): _range(
                            row["low_percent"], row["high_percent"], lang),
                        say("chart.web.unweighted", lang): _pct(row["unweighted_percent"], lang),
                        say("chart.web.answers", lang): say(
@@ -515,7 +509,7 @@ def _survey_weighting(rows: list[dict], lang: str) -> Built:
     for row in rows:
         row["_tip"] = {"title": f"{row['sector_label']}, {row['year']}",
                        say("chart.web.weighted", lang): _pct(row["weighted_percent"], lang),
-                       say("chart.web.interval", lang, level=0.95): _range(
+                       say("chart.web.interval_plain", lang): _range(
                            row["weighted_low_percent"], row["weighted_high_percent"], lang),
                        say("chart.web.unweighted", lang): _pct(row["unweighted_percent"], lang),
                        say("chart.web.answers", lang): say(
