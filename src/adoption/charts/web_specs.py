@@ -82,9 +82,10 @@ def web_chart(kind: str, table: pd.DataFrame, lang: str, description: str) -> We
     # line) keeps only its own encoding, so it spans the plot.
     layers = [layer if "data" in layer else {**layer, "encoding": _merged(encoding, layer)}
               for layer in layers]
-    for row in rows:
-        if "_tip" in row:
-            row["_description"] = _description(row["_tip"])
+    if any(layer["encoding"].get("description") for layer in layers if "encoding" in layer):
+        for row in rows:
+            if "_tip" in row:
+                row["_description"] = _description(row["_tip"])
     spec = {
         "$schema": SCHEMA,
         "description": description,
@@ -526,9 +527,12 @@ def _survey_weighting(rows: list[dict], lang: str) -> Built:
 
 
 def _account_adoption(rows: list[dict], lang: str) -> Built:
-    """account_adoption: share of the panel with an account, by date (a step line)."""
+    """account_adoption: share of the panel with an account, by date (a step line). Its
+    CSV has a row per account opened; the tooltips (and the table of numbers) show each
+    sector's last row of each month, which keeps the page light."""
     legend = _sector_legend(rows)
-    for row in rows:
+    month_ends = {(row["sector"], row["date"][:7]): row for row in rows}.values()
+    for row in month_ends:
         row["_tip"] = {"title": f"{row['sector_label']}, {row['date'][:10]}",
                        say("chart.web.share", lang): _pct(row["share_percent"], lang),
                        say("chart.web.with_account", lang): say(
@@ -541,8 +545,10 @@ def _account_adoption(rows: list[dict], lang: str) -> Built:
     first = {"data": {"values": [{"first_snapshot": rows[0]["first_snapshot"]}]},
              "mark": {"type": "rule", "color": "#8C8C8C", "strokeDash": [2, 3]},
              "encoding": {"x": {"field": "first_snapshot", "type": "temporal"}}}
+    hover = _hover("share_percent", 300)
+    hover["transform"] = [{"filter": "isValid(datum._tip)"}]
     layers = [_rule_at(50, "#8C8C8C", dash=[2, 3], width=1), first,
-              _line("share_percent", dash=False, step=True), _hover("share_percent", 300)]
+              _line("share_percent", dash=False, step=True), hover]
     return layers, encoding, legend
 
 
