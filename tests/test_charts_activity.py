@@ -33,6 +33,7 @@ from adoption.charts import (
     save_chart,
 )
 from adoption.charts.style import CARD, LARGE, MIN_TEXT_PX
+from adoption.charts.vendor import SCRIPT_PATH
 from adoption.paths import SYNTHETIC_DIR
 from adoption.snapshots import (
     adoption_curve,
@@ -92,6 +93,11 @@ def built(table, tmp_path_factory):
     return folder, charts
 
 
+# The CSV's precision (adoption.charts.tables): shares to 0.1 point, medians to 0.01.
+TENTH = 0.05 + 1e-9
+HUNDREDTH = 0.005 + 1e-9
+
+
 def _csv(built, kind: str, lang: str = "en") -> pd.DataFrame:
     folder, charts = built
     return pd.read_csv(folder / charts[(kind, lang)][1]["files"]["csv"])
@@ -105,7 +111,8 @@ def test_files_exist_with_the_stated_pixel_sizes(built, kind, lang):
     folder, charts = built
     chart, entry = charts[(kind, lang)]
     assert entry["files"] == {"png": f"{chart.name}.png", "png_large": f"{chart.name}-large.png",
-                              "svg": f"{chart.name}.svg", "csv": f"{chart.name}.csv"}
+                              "svg": f"{chart.name}.svg", "csv": f"{chart.name}.csv",
+                              "html": f"{chart.name}.html"}
     for file in entry["files"].values():
         assert (folder / file).stat().st_size > 0
     with Image.open(folder / entry["files"]["png"]) as card:
@@ -240,7 +247,8 @@ def test_adoption_csv_equals_the_adoption_curve(built, table):
         plotted = csv[csv["sector"] == sector].reset_index(drop=True)
         expected = expected.sort_values("date", kind="stable").reset_index(drop=True)
         assert (pd.to_datetime(plotted["date"], utc=True) == expected["date"]).all()
-        np.testing.assert_allclose(plotted["share_percent"], 100 * expected["share"])
+        np.testing.assert_allclose(plotted["share_percent"], 100 * expected["share"],
+                                   atol=TENTH, rtol=0)
         assert plotted["adopters"].tolist() == expected["adopters"].astype(int).tolist()
         assert set(plotted["panel_size"]) == {320}
 
@@ -276,9 +284,12 @@ def test_activity_csv_and_claims_equal_numpy_and_scipy(built, table, kind, metri
     years = account_years(table)
     for row in medians.itertuples():
         plotted = csv.loc[(row.year, row.sector)]
-        assert plotted["median"] == pytest.approx(
-            np.median(_values(years, row.year, row.sector, metric)))
-        assert (plotted["low"], plotted["high"]) == pytest.approx((row.low, row.high))
+        # The CSV names the unit and writes it to 0.01 (adoption.charts.tables).
+        assert plotted[f"median_{metric}"] == pytest.approx(
+            np.median(_values(years, row.year, row.sector, metric)), abs=HUNDREDTH)
+        assert (plotted[f"median_{metric}_low"], plotted[f"median_{metric}_high"]) == \
+            pytest.approx((row.low, row.high), abs=HUNDREDTH)
+        assert plotted["confidence_percent"] == 95
     claims = built[1][(kind, "en")][1]["claims"]
     for claim in claims:
         year = claim["years"][0]
@@ -316,7 +327,7 @@ def test_dormant_csv_equals_the_wilson_shares_and_newcombe(built, table):
     for key, row in shares.iterrows():
         plotted = csv.loc[key]
         assert (plotted["n"], plotted["dormant"]) == (row["n"], row["dormant"])
-        assert plotted["share_percent"] == pytest.approx(100 * row["value"])
+        assert plotted["share_percent"] == pytest.approx(100 * row["value"], abs=TENTH)
     claims = built[1][("dormant", "en")][1]["claims"]
     for claim in claims:
         year = claim["years"][0]
@@ -326,7 +337,7 @@ def test_dormant_csv_equals_the_wilson_shares_and_newcombe(built, table):
             method="newcomb", compare="diff")
         assert (claim["low"], claim["high"]) == pytest.approx((low, high))
         plotted = csv.loc[(year, "nonprofit")]
-        assert plotted["difference_low_points"] == pytest.approx(100 * low)
+        assert plotted["difference_low_points"] == pytest.approx(100 * low, abs=TENTH)
 
 
 # --- layout ------------------------------------------------------------------------------
@@ -413,10 +424,10 @@ def test_another_process_builds_byte_identical_files(built, tmp_path):
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     rebuilt = _files(tmp_path, process)
     names = [file for case in REBUILT for file in charts[case][1]["files"].values()]
-    assert sorted(rebuilt) == sorted([*names, "manifest.json"])
+    assert sorted(rebuilt) == sorted([*names, "manifest.json", SCRIPT_PATH])
     assert [name for name in names if rebuilt[name] != (folder / name).read_bytes()] == []
     entries = {entry["name"]: entry for entry in read_manifest(tmp_path / "manifest.json")}
     assert entries == {charts[case][0].name: charts[case][1] for case in REBUILT}
     for name in names:
-        if name.endswith((".svg", ".csv")):
+        if name.endswith((".svg", ".csv", ".html")):
             assert str(tmp_path) not in rebuilt[name].decode("utf-8"), name

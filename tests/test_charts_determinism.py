@@ -41,7 +41,8 @@ def _start(folder: Path, hash_seed: str) -> subprocess.Popen:
 def _files(folder: Path, process: subprocess.Popen) -> dict[str, bytes]:
     _, errors = process.communicate(timeout=300)
     assert process.returncode == 0, errors
-    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +56,10 @@ def builds(tmp_path_factory) -> tuple[dict[str, bytes], dict[str, bytes], Path]:
 def test_two_builds_in_two_processes_are_byte_identical(builds):
     first, second, _ = builds
     assert sorted(first) == sorted(second)
-    assert {name.rsplit(".", 1)[-1] for name in first} == {"png", "svg", "csv", "json"}
-    assert len(first) == 3 * 4 + 1  # three charts of four files, and the manifest
+    assert {name.rsplit(".", 1)[-1] for name in first} == {"png", "svg", "csv", "html",
+                                                             "json", "js"}
+    # Three charts of five files, the manifest, and the script the chart pages load.
+    assert len(first) == 3 * 5 + 2
     different = [name for name in first if first[name] != second[name]]
     assert different == []
 
@@ -66,7 +69,7 @@ def test_files_carry_no_date_version_or_path(builds):
 
     files, _, root = builds
     for name, data in files.items():
-        if name.endswith((".svg", ".json", ".csv")):
+        if name.endswith((".svg", ".json", ".csv", ".html")):
             text = data.decode("utf-8")
             assert "Matplotlib v" not in text and matplotlib.__version__ not in text, name
             assert "<dc:date>" not in text and str(root) not in text, name

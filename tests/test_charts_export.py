@@ -28,7 +28,8 @@ def test_upsert_replaces_by_name_and_keeps_others_sorted(tmp_path):
     charts = read_manifest(path)
     assert [c["name"] for c in charts] == ["a-chart", "b-chart"]
     assert charts[1]["title"] == "New"
-    assert [p.name for p in path.parent.iterdir()] == ["manifest.json"]  # no temp or lock file
+    # No temp or lock file; the script the chart pages load is written beside the manifest.
+    assert sorted(p.name for p in path.parent.iterdir()) == ["manifest.json", "vendor"]
 
 
 def test_manifest_json_is_stable_utf8_with_sorted_keys(tmp_path):

@@ -207,7 +207,31 @@ def _check_page(browser, url: str, name: str, width: int) -> None:
         assert page.locator("table").count() > 0, f"{where}: no table rendered"
         assert page.locator("aside.adoption-key-findings li").count() >= 1, \
             f"{where}: no key findings box"
+        if width == 390:
+            _check_interactive_charts(page, where)
     page.close()
+
+
+def _check_interactive_charts(page, where: str) -> None:
+    """Each chart of a report page is its interactive page in a frame, drawn, and the frame
+    tall enough for the chart's source line (the chart page posts its height)."""
+    figures = page.locator("figure.chart").count()
+    frames = page.locator("figure.chart > iframe")
+    assert frames.count() == figures > 0, f"{where}: {frames.count()} frames, {figures} charts"
+    for index in range(figures):
+        frames.nth(index).scroll_into_view_if_needed()
+    for _ in range(300):
+        drawn = [frame for frame in page.frames[1:] if frame.evaluate(
+            "document.documentElement.className.includes('interactive')")]
+        if len(drawn) == figures:
+            break
+        page.wait_for_timeout(100)
+    assert len(drawn) == figures, f"{where}: {len(drawn)} of {figures} charts drawn"
+    page.wait_for_timeout(200)  # the last height message
+    for frame in drawn:
+        needed = frame.evaluate("document.querySelector('main').offsetHeight")
+        given = frame.frame_element().evaluate("e => e.clientHeight")
+        assert given >= needed, f"{where}: {frame.url} needs {needed} px, has {given}"
 
 
 def test_the_adoption_table_is_published_with_its_data_dictionary(built):

@@ -19,9 +19,12 @@ from pathlib import Path
 import pytest
 
 from adoption import present
+from adoption.charts.interactive import GLUE_SCRIPT
 from adoption.escaping import markdown_text, spreadsheet_text, web_url
 from adoption.paths import BUNDLED_PUBLISHED, NOTEBOOKS_DIR
 from adoption.report.build import build_reports
+from adoption.report.html import INTERACTIVE_SCRIPT
+from adoption.report.policy import script_hash
 from adoption.table import load_table
 
 SCRIPT = '<script>alert("study")</script>'
@@ -138,11 +141,12 @@ def test_a_report_from_hostile_data_runs_nothing(tmp_path):
     assert outcome.ok, [failure.error for failure in outcome.failed]
 
     report = read_page(project / "reports" / "blog.html")
-    assert report.scripts == [] and report.handlers == []
+    # One script, ours (it swaps each picture for its interactive page), allowed by hash.
+    assert report.scripts == [INTERACTIVE_SCRIPT] and report.handlers == []
     # Web addresses, anchors and the report's own relative files: nothing with a scheme.
     assert all(re.match(r"(https?://|#|[\w./-]+(#[\w-]+)?$)", href) for href in report.hrefs), \
         report.hrefs
-    assert "script-src 'none'" in (report.policy or "")
+    assert f"script-src {script_hash(INTERACTIVE_SCRIPT)};" in (report.policy or "")
 
     index = read_page(project / "reports" / "index.html")
     assert index.handlers == [] and len(index.scripts) == 1  # the copy buttons, ours
@@ -154,5 +158,11 @@ def test_a_report_from_hostile_data_runs_nothing(tmp_path):
             assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in row), path
     for path in charts.glob("*.svg"):
         assert "<script" not in path.read_text(encoding="utf-8")
+    for path in charts.glob("*.html"):  # the interactive pages: the bundle and our glue
+        page = read_page(path)
+        spec, locale, *code = page.scripts  # two JSON blocks, then what runs
+        assert page.handlers == [] and code == ["", GLUE_SCRIPT], path
+        assert "<" not in spec + locale, path
+        assert "alert(" not in "".join(page.hrefs), path
     manifest = json.loads((charts / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["charts"]

@@ -11,7 +11,8 @@ import pytest
 from markupsafe import escape
 
 from adoption.report.config import BuildConfig, ReportSpec
-from adoption.report.index import COPY_SCRIPT, index_pages, script_hash
+from adoption.report.index import COPY_SCRIPT, index_pages
+from adoption.report.policy import script_hash
 from adoption.report.state import BuildState
 
 HOSTILE = 'Charities <script>alert("x")</script> & "quotes" [65 %](evil)'

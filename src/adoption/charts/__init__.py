@@ -26,6 +26,10 @@ Modules, one concern each:
     survey_charts        respondent surveys: by size, number of platforms, weighting
     activity             account snapshots: adoption from creation dates, activity, dormancy
     export               the files and manifest.json (the index that lists them: report/)
+    tables               the published table behind NAME.csv: units, rounding, p-values
+    interactive, web_specs, embed, vendor
+                         the interactive page NAME.html (Vega-Lite), its specs, the
+                         <iframe> that embeds it, and the script it loads
 """
 
 from __future__ import annotations
@@ -49,6 +53,8 @@ _HOMES = {
     "adoption_curves": "comparison",
     "gap_chart": "comparison",
     "context_chart": "context",
+    "embed_snippet": "embed",
+    "figure_html": "embed",
     "diffusion_chart": "diffusion",
     "ENTRY_KEYS": "export",
     "MANIFEST_NAME": "export",
@@ -57,6 +63,7 @@ _HOMES = {
     "read_manifest": "export",
     "save_chart": "export",
     "write_manifest": "export",
+    "write_shared_files": "export",
     "MissingSeriesMetadata": "metadata",
     "check_covers": "metadata",
     "load_series_metadata": "metadata",
@@ -82,6 +89,8 @@ __all__ = [
     "context_chart",
     "diffusion_chart",
     "dormant_accounts_chart",
+    "embed_snippet",
+    "figure_html",
     "gap_chart",
     "in_languages",
     "load_series_metadata",
@@ -92,6 +101,7 @@ __all__ = [
     "survey_platform_count",
     "survey_weighting",
     "write_manifest",
+    "write_shared_files",
 ]
 
 

@@ -74,6 +74,7 @@ CURVE_COLUMNS = [
     "platform", "sector", "sector_label", "date", "adopters", "panel_size", "share_percent",
     "undated", "reached_half", "first_snapshot", "synthetic", "source_files",
 ]
+# The CSV writes these with their unit (`_pair_data`): median -> median_posts_per_day, ...
 ACTIVITY_COLUMNS = [
     "platform", "year", "metric", "sector", "sector_label", "n", "median", "low", "high",
     "confidence", "method", "difference", "difference_low", "difference_high", "clear",
@@ -680,11 +681,25 @@ def _difference_notes(pairs: _Pairs, statistic: str) -> list[Message]:
 
 
 def _pair_data(pairs: _Pairs, archive: Archive, columns: Sequence[str]) -> pd.DataFrame:
+    """The CSV's rows, with the unit in each column's name: a median of posts per day is
+    `median_posts_per_day`, the confidence level `confidence_percent`."""
     data = pairs.data.assign(synthetic=archive.synthetic, source_files=archive.file_names)
     order = {s: i for i, s in enumerate(SECTORS)}
     data = data.sort_values(["year", "sector"], key=lambda c: c.map(order) if c.name ==
                             "sector" else c, ignore_index=True)
-    return data[list(columns)]
+    data = data[list(columns)].assign(confidence=100 * data["confidence"].astype(float))
+    return data.rename(columns=_unit_names(data))
+
+
+def _unit_names(data: pd.DataFrame) -> dict[str, str]:
+    names = {"confidence": "confidence_percent"}
+    if "metric" in data.columns:  # medians and their difference, in the metric's unit
+        unit = str(data["metric"].iloc[0])
+        names.update({"median": f"median_{unit}", "low": f"median_{unit}_low",
+                      "high": f"median_{unit}_high", "difference": f"difference_{unit}",
+                      "difference_low": f"difference_{unit}_low",
+                      "difference_high": f"difference_{unit}_high"})
+    return names
 
 
 def _value_columns(pairs: _Pairs) -> tuple[str, str, str]:

@@ -23,6 +23,7 @@ from PIL.PngImagePlugin import PngInfo
 from adoption.charts.layout import DrawPlot, Page, render
 from adoption.charts.metadata import LICENSE
 from adoption.charts.style import CARD, LARGE, CardSize, house_style
+from adoption.charts.tables import csv_cells, reader_table
 from adoption.escaping import spreadsheet_safe
 from adoption.text import check_lang, say
 
@@ -100,8 +101,11 @@ class Chart:
             return self._svg(render(self.page(), self.draw))
 
     def files(self) -> dict[str, bytes]:
-        """Every file's content from one layout: card PNG, large PNG, SVG and CSV."""
-        return dict(self._rendered)
+        """Every file's content from one layout: card PNG, large PNG, SVG, CSV, and the
+        interactive page drawn from the CSV's table."""
+        from adoption.charts.interactive import page_html
+
+        return {**self._rendered, "html": page_html(self).encode("utf-8")}
 
     @cached_property
     def _rendered(self) -> dict[str, bytes]:
@@ -156,6 +160,8 @@ class Chart:
 
     def manifest_entry(self) -> dict:
         """The chart's entry in `charts/manifest.json` (see `export.py` for the format)."""
+        from adoption.charts.interactive import embed_entry
+
         return {
             "name": self.name,
             "kind": self.kind,
@@ -178,7 +184,9 @@ class Chart:
                 "png_large": f"{self.name}-large.png",
                 "svg": f"{self.name}.svg",
                 "csv": f"{self.name}.csv",
+                "html": f"{self.name}.html",
             },
+            "embed": embed_entry(self),
             "sizes": {
                 "png": {"width": CARD.width, "height": CARD.height},
                 "png_large": {"width": LARGE.width, "height": LARGE.height},
@@ -186,14 +194,22 @@ class Chart:
             },
         }
 
+    def table(self) -> pd.DataFrame:
+        """The plotted numbers as published: counts and years whole, shares to 0.1
+        percentage point, p-values as "0.023" or "<0.001" (see `adoption.charts.tables`).
+        The CSV and the interactive page are both written from this table."""
+        return reader_table(self.data)
+
     def csv(self) -> str:
-        """The plotted numbers as CSV text (UTF-8, comma-separated, '\\n' line ends).
+        """The published table as CSV text (UTF-8, comma-separated, '\\n' line ends, one
+        header row whose names carry the units, numbers with a dot decimal).
 
         A text cell that a spreadsheet would run as a formula (it starts with = + - @,
         a tab or a carriage return: a study named "=HYPERLINK(...)") is written with a
         leading apostrophe (`adoption.escaping.spreadsheet_text`); numbers are unchanged.
         """
-        return spreadsheet_safe(self.data).to_csv(index=False, lineterminator="\n")
+        table = self.table()
+        return csv_cells(spreadsheet_safe(table)).to_csv(index=False, lineterminator="\n")
 
 
 def opaque_png(figure: Figure, size: CardSize, metadata: dict[str, str | None]) -> bytes:

@@ -54,9 +54,11 @@ CURVE_COLUMNS = [
     "study", "source_url", "synthetic",
 ]
 GAP_COLUMNS = [
-    "year", "nonprofit_series", "business_series", "nonprofit_percent", "business_percent",
-    "gap_points", "gap_low_points", "gap_high_points", "leader", "robust_to_nonresponse",
-    "p_value", "p_adjusted", "test", "nonprofit_n", "business_n", "nonprofit_design",
+    "year", "nonprofit_series", "business_series", "nonprofit_label", "business_label",
+    "nonprofit_share_percent",
+    "business_share_percent", "gap_points", "gap_low_points", "gap_high_points", "leader",
+    "robust_to_nonresponse", "p_value", "p_adjusted", "test", "nonprofit_n", "business_n",
+    "nonprofit_design",
     "business_design", "caveat", "nonprofit_study", "business_study", "nonprofit_source_url",
     "business_source_url", "synthetic",
 ]
@@ -157,7 +159,8 @@ def gap_chart(
         notes=_gap_notes(claims),
         claims=claims,
         rows=rows,
-        data=_gap_data(comparison, rows),
+        data=_gap_data(comparison, rows).assign(nonprofit_label=np_label,
+                                                business_label=b_label)[GAP_COLUMNS],
         draw=lambda axes: _draw_gap(axes, comparison, claims, np_label, b_label, lang),
         names=names,
     )
@@ -408,8 +411,8 @@ def _gap_data(comparison: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
         "year": comparison["year"].astype(int),
         "nonprofit_series": comparison["nonprofit_series"],
         "business_series": comparison["business_series"],
-        "nonprofit_percent": 100 * comparison["nonprofit_share"],
-        "business_percent": 100 * comparison["business_share"],
+        "nonprofit_share_percent": 100 * comparison["nonprofit_share"],
+        "business_share_percent": 100 * comparison["business_share"],
         "gap_points": 100 * comparison["difference"],
         "gap_low_points": 100 * comparison["difference_low"],
         "gap_high_points": 100 * comparison["difference_high"],
@@ -433,7 +436,7 @@ def _gap_data(comparison: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
         data[f"{side}_study"] = data["year"].map(by_year["study"]).astype("string")
         data[f"{side}_source_url"] = data["year"].map(by_year["source_url"]).astype("string")
     data["synthetic"] = bool(rows["synthetic"].astype(bool).any())
-    return data[GAP_COLUMNS]
+    return data
 
 
 def _verdict_colour(claim: Claim) -> str:

@@ -5,7 +5,10 @@
     NAME.png         the 1200x628 social card
     NAME-large.png   the same chart at 2400x1256
     NAME.svg         vector, real text, <title> and <desc> for screen readers
-    NAME.csv         exactly the plotted numbers, with their sources
+    NAME.csv         exactly the plotted numbers, with their sources (`tables.py`)
+    NAME.html        the interactive chart, drawn from the CSV's table (`interactive.py`)
+    vendor/…js       the rendering library the pages load, once for all charts
+                     (`vendor.py`); written when missing or different
     manifest.json    this chart's entry upserted (other charts' entries kept)
 
 `manifest.json` (UTF-8, sorted keys, indent 2, trailing newline):
@@ -16,7 +19,11 @@ In Python a manifest is its list of entries: `read_manifest` returns it,
 `write_manifest` and `merge_manifests` take lists (or the file's dict).
 
 Each ENTRY has `ENTRY_KEYS` (see `Chart.manifest_entry`), plus `sha256` of each file,
-so a reader can check that a file is the one the build made. No date, path or
+so a reader can check that a file is the one the build made. `embed` holds what a
+blogger needs to embed the interactive page: `html` (the `<iframe>` snippet, naming the
+page's file), `height` (its default height in pixels), `note` (how it behaves on narrow
+screens, in the chart's language) and `script` (the shared script, relative to the
+charts folder, to host beside the pages). No date, path or
 version is written, so two builds from the same inputs give the same manifest.
 
 A report build runs each notebook in its own process with its own `out_dir`,
@@ -42,9 +49,9 @@ MANIFEST_VERSION = 1
 ENTRY_KEYS = (
     "name", "kind", "lang", "title", "subtitle", "alt_text", "notes", "source_note",
     "source_line", "credit", "license", "citation", "bibtex", "synthetic", "sources",
-    "claims", "files", "sizes", "sha256",
+    "claims", "files", "embed", "sizes", "sha256",
 )
-FILE_KINDS = ("png", "png_large", "svg", "csv")
+FILE_KINDS = ("png", "png_large", "svg", "csv", "html")
 
 
 class ManifestError(ValueError):
@@ -52,7 +59,8 @@ class ManifestError(ValueError):
 
 
 def save_chart(chart: Chart, out_dir: str | Path) -> dict:
-    """Write the chart's PNGs, SVG and CSV into `out_dir` and upsert its manifest entry.
+    """Write the chart's PNGs, SVG, CSV and interactive page into `out_dir`, with the
+    script the page loads, and upsert its manifest entry.
 
     Returns the entry. Every file is written atomically (a reader never sees half a
     file), and the manifest update is locked against another process saving into the
@@ -67,6 +75,20 @@ def save_chart(chart: Chart, out_dir: str | Path) -> dict:
     entry["sha256"] = {kind: hashlib.sha256(data).hexdigest() for kind, data in contents.items()}
     upsert_manifest(folder / MANIFEST_NAME, [entry])
     return entry
+
+
+def write_shared_files(folder: str | Path) -> None:
+    """Put the script every interactive page loads into `folder/vendor/`, unless the same
+    bytes are already there. `save_chart` and `write_manifest` call it, so a folder with a
+    manifest has the script its pages need (a report build writes its manifest last)."""
+    from adoption.charts import vendor
+
+    target = Path(folder) / vendor.SCRIPT_PATH
+    script = vendor.script()
+    if target.is_file() and target.stat().st_size == len(script) \
+            and target.read_bytes() == script:
+        return
+    write_atomic(target, script)
 
 
 def read_manifest(path: str | Path) -> list[dict]:
@@ -131,6 +153,8 @@ def write_manifest(path: str | Path, entries: Iterable[dict] | dict) -> None:
     checked = entries_of(entries if isinstance(entries, dict) else list(entries), str(path))
     text = json.dumps(_manifest(checked), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
     write_atomic(Path(path), text.encode("utf-8"))
+    if checked:
+        write_shared_files(Path(path).parent)
 
 
 def upsert_manifest(path: str | Path, entries: Iterable[dict]) -> list[dict]:
@@ -189,4 +213,5 @@ def _locked(path: Path) -> Iterator[None]:
 __all__ = [
     "ENTRY_KEYS", "FILE_KINDS", "MANIFEST_NAME", "ManifestError", "entries_of",
     "merge_manifests", "read_manifest", "save_chart", "upsert_manifest", "write_manifest",
+    "write_shared_files",
 ]

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from adoption.charts.embed import DEFAULT_HEIGHT, TALL_HEIGHT, embed_snippet
 from adoption.escaping import bibtex_escape, markdown_text
 from adoption.text import say
 from adoption.text.formats import clauses, date, year_span
@@ -116,9 +117,25 @@ def markdown(entry: Mapping, publication: Publication, lang: str) -> str:
             f"*{markdown_text(caption)}* [{markdown_text(built)}]({page})")
 
 
+def embed(entry: Mapping, publication: Publication) -> str:
+    """The `<iframe>` of the chart's interactive page, at its web address once published
+    (its file name until then)."""
+    return embed_snippet(entry, publication.address(CHARTS_FOLDER))
+
+
+def embed_note(entry: Mapping, lang: str) -> str:
+    """How the embedded frame behaves: its height, and a taller one for narrow columns."""
+    height = entry.get("embed", {}).get("height", DEFAULT_HEIGHT)
+    return say("chart.web.embed_note", lang, height=height, tall=TALL_HEIGHT)
+
+
 def snippets(entry: Mapping, publication: Publication, lang: str) -> list[tuple[str, str]]:
-    """(kind, text) for each way to cite the chart, in the order the index shows them."""
+    """(kind, text) for each way to cite the chart, in the order the index shows them:
+    the HTML figure, the interactive chart's `<iframe>` (for charts that have a page),
+    Markdown, plain text and BibTeX."""
+    interactive = [("embed", embed(entry, publication))] if "html" in entry["files"] else []
     return [("html", html_figure(entry, publication, lang)),
+            *interactive,
             ("markdown", markdown(entry, publication, lang)),
             ("text", plain_text(entry, publication, lang)),
             ("bibtex", bibtex(entry, publication, lang))]

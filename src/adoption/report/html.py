@@ -8,7 +8,10 @@ its story in English and in French.
 
 A chart the notebook displayed and saved appears once, as its picture (which carries
 its title and source line), with its downloads and a link to its citations beneath:
-`ChartFigures` swaps the notebook's display of a chart for that figure.
+`ChartFigures` swaps the notebook's display of a chart for that figure. Where the
+reader's browser runs scripts, the page's one script (`interactive.js`, allowed by its
+hash) puts the chart's interactive page (`charts/NAME.html`) in a frame above the
+picture and hides the picture; where it does not, the picture is the chart.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from markupsafe import Markup, escape
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
-from adoption.report.policy import content_security_policy
+from adoption.charts.embed import DEFAULT_HEIGHT, TALL_HEIGHT
+from adoption.report.policy import content_security_policy, script_hash
 from adoption.text import say
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -33,6 +37,8 @@ LANGUAGES = ("en", "fr")
 HIDDEN_TAGS = {"remove-in-report"}
 # Where a built report's chart files are, relative to its page (see report/build.py).
 CHARTS_HREF = "charts/"
+
+INTERACTIVE_SCRIPT = (TEMPLATES / "adoption" / "interactive.js").read_text(encoding="utf-8")
 
 LABEL_KEYS = ("index_label", "code_label", "data_label", "languages_label",
               "notebook_link_label", "notebook_hint")
@@ -55,7 +61,9 @@ def notebook_html(notebook: nbformat.NotebookNode, title: str, language: str,
               for other in links.get("other_languages", [])]
     charts = read_manifest(charts_dir / "manifest.json") if charts_dir else []
     resources = {"adoption": {
-        **labels, **links, "other_languages": others, "csp": content_security_policy(),
+        **labels, **links, "other_languages": others,
+        "csp": content_security_policy([script_hash(INTERACTIVE_SCRIPT)]),
+        "interactive_script": INTERACTIVE_SCRIPT,
         "charts": {entry["name"]: entry for entry in charts}, "charts_dir": charts_dir,
         "language": language,
     }}
@@ -84,7 +92,8 @@ CHART_KEY = "adoption_chart"
 
 def chart_figure_html(entry: Mapping, charts_dir: Path, language: str, index_href: str) -> str:
     """One chart on a report page: the card PNG inline (the page stays self-contained),
-    its alt text, and links to its files and to its citations on the index."""
+    its alt text, and links to its files and to its citations on the index. `data-*`
+    name its interactive page and frame heights, for `interactive.js`."""
     files = entry["files"]
     png = base64.b64encode((charts_dir / files["png"]).read_bytes()).decode("ascii")
     size = entry["sizes"]["png"]
@@ -95,14 +104,25 @@ def chart_figure_html(entry: Mapping, charts_dir: Path, language: str, index_hre
         f'{escape(say("report." + key, language))}</a>' for file, key in downloads)
     cite = f'{index_href}#chart-{quote(entry["name"])}'
     return str(Markup(
-        '<figure class="chart" id="chart-{name}" lang="{lang}">'
+        '<figure class="chart" id="chart-{name}" lang="{lang}"{interactive}>'
         '<img src="data:image/png;base64,{png}" alt="{alt}" width="{width}" height="{height}">'
         '<figcaption class="chart-links">{download}: {links} <a href="{cite}">{cite_label}</a>'
         "</figcaption></figure>"
     ).format(name=entry["name"], lang=entry["lang"], png=png, alt=entry["alt_text"],
              width=size["width"], height=size["height"],
              download=say("report.download", language), links=Markup(links), cite=cite,
-             cite_label=say("report.cite", language)))
+             cite_label=say("report.cite", language),
+             interactive=_interactive_attributes(entry)))
+
+
+def _interactive_attributes(entry: Mapping) -> Markup:
+    if "html" not in entry["files"]:
+        return Markup("")
+    height = entry.get("embed", {}).get("height", DEFAULT_HEIGHT)
+    return Markup(' data-interactive="{src}" data-title="{title}" data-height="{height}" '
+                  'data-tall="{tall}"').format(
+        src=CHARTS_HREF + quote(entry["files"]["html"]), title=entry["title"],
+        height=height, tall=max(height, TALL_HEIGHT))
 
 
 @cache

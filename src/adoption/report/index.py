@@ -15,9 +15,7 @@ folder, never by the build machine's absolute paths.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,11 +25,11 @@ import jinja2
 
 from adoption import __version__
 from adoption.escaping import web_url
-from adoption.report.citations import INDEX_PAGES, Publication, snippets
+from adoption.report.citations import INDEX_PAGES, Publication, embed_note, snippets
 from adoption.report.config import BuildConfig, ReportSpec
 from adoption.report.data_package import DATA_DIR, PACKAGE_FILE, TABLE_FILE
 from adoption.report.fingerprint import relative
-from adoption.report.policy import content_security_policy
+from adoption.report.policy import content_security_policy, script_hash
 from adoption.report.state import BuildState
 from adoption.text import say
 
@@ -59,6 +57,7 @@ def index_pages(config: BuildConfig, state: BuildState, charts: list[dict],
             synthetic=[card for card in cards if card.synthetic],
             groups=[card for card in cards if card.charts],
             snippets=lambda entry, _lang=lang: snippets(entry, publication, _lang),
+            embed_note=lambda entry, _lang=lang: embed_note(entry, _lang),
             base_url=config.base_url,
             builds=[_build_row(spec, state.reports.get(spec.name, {}), config, state.out_dir)
                     for spec in config.reports],
@@ -69,12 +68,6 @@ def index_pages(config: BuildConfig, state: BuildState, charts: list[dict],
             csp=content_security_policy([script_hash(COPY_SCRIPT)]),
         )
     return pages
-
-
-def script_hash(script: str) -> str:
-    """The CSP source expression ('sha256-...') that allows this inline script, and no other."""
-    digest = hashlib.sha256(script.encode("utf-8")).digest()
-    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
 @dataclass
