@@ -93,7 +93,7 @@ def built(table, tmp_path_factory):
     return folder, charts
 
 
-# The CSV's precision (adoption.charts.tables): shares to 0.1 point, medians to 0.01.
+# The CSV's precision (adoption.charts.published_table): shares to 0.1 point, medians to 0.01.
 TENTH = 0.05 + 1e-9
 HUNDREDTH = 0.005 + 1e-9
 
@@ -284,7 +284,7 @@ def test_activity_csv_and_claims_equal_numpy_and_scipy(built, table, kind, metri
     years = account_years(table)
     for row in medians.itertuples():
         plotted = csv.loc[(row.year, row.sector)]
-        # The CSV names the unit and writes it to 0.01 (adoption.charts.tables).
+        # The CSV names the unit and writes it to 0.01 (adoption.charts.published_table).
         assert plotted[f"median_{metric}"] == pytest.approx(
             np.median(_values(years, row.year, row.sector, metric)), abs=HUNDREDTH)
         assert (plotted[f"median_{metric}_low"], plotted[f"median_{metric}_high"]) == \

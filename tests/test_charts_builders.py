@@ -257,7 +257,7 @@ def test_synthetic_charts_carry_the_mark_everywhere(built, kind, lang):
 # --- the numbers: the CSV holds what the statistics say ---------------------------------
 
 
-# The CSV writes shares and gaps to 0.1 percentage point (adoption.charts.tables): a value
+# The CSV writes shares and gaps to 0.1 percentage point (adoption.charts.published_table): a value
 # is right when it is within half of that of the exact one.
 TENTH = 0.05 + 1e-9
 

@@ -14,8 +14,8 @@ import pytest
 
 import adoption
 from adoption.findings.claims import excludes
+from adoption.findings.crossings import reaching_claim, reaching_title
 from adoption.findings.leads import lead_claims, lead_title, lead_verdict
-from adoption.findings.reaching import reaching_claim, reaching_title
 from adoption.findings.trends import trend_finding
 from adoption.metadata import series_names
 from adoption.stats import compare_sectors, crossing, diffusion_table

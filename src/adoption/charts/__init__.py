@@ -17,16 +17,16 @@ the findings layer (`adoption.findings`, rendered through the catalogs of
 Modules, one concern each:
 
     style                colours per sector, font, sizes
-    metadata             a chart's sources: source lines, notes, citations, BibTeX
+    sources              a chart's sources: source lines, notes, citations, BibTeX
     assemble             a chart from its words, its plotted rows and its sources
     layout, draw, chart  the card's layout, shared drawing, the Chart object
     comparison           adoption curves and the gap per year (nonprofit vs business)
     diffusion            fitted S-curves and the year each crosses 50%
     context              self-selected practitioner surveys, without intervals
     survey_charts        respondent surveys: by size, number of platforms, weighting
-    activity             account snapshots: adoption from creation dates, activity, dormancy
+    account_charts       account snapshots: adoption from creation dates, activity, dormancy
     export               the files and manifest.json (the index that lists them: report/)
-    tables               the published table behind NAME.csv: units, rounding, p-values
+    published_table      the published table behind NAME.csv: units, rounding, p-values
     interactive, web_specs, embed, vendor
                          the interactive page NAME.html (Vega-Lite), its specs, the
                          <iframe> that embeds it, and the script it loads
@@ -45,10 +45,10 @@ if TYPE_CHECKING:
 # Each public name and the module it lives in, loaded on first use (see adoption.lazy):
 # the report build reads manifests without loading matplotlib.
 _HOMES = {
-    "account_activity_chart": "activity",
-    "account_adoption_chart": "activity",
-    "account_charts": "activity",
-    "dormant_accounts_chart": "activity",
+    "account_activity_chart": "account_charts",
+    "account_adoption_chart": "account_charts",
+    "account_charts": "account_charts",
+    "dormant_accounts_chart": "account_charts",
     "Chart": "chart",
     "adoption_curves": "comparison",
     "gap_chart": "comparison",
@@ -64,9 +64,9 @@ _HOMES = {
     "save_chart": "export",
     "write_manifest": "export",
     "write_shared_files": "export",
-    "MissingSeriesMetadata": "metadata",
-    "check_covers": "metadata",
-    "load_series_metadata": "metadata",
+    "MissingSeriesMetadata": "sources",
+    "check_covers": "sources",
+    "load_series_metadata": "sources",
     "survey_by_size": "survey_charts",
     "survey_platform_count": "survey_charts",
     "survey_weighting": "survey_charts",

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from adoption.charts import metadata
+from adoption.charts import sources as chart_sources
 from adoption.charts.chart import Chart
 from adoption.charts.layout import DrawPlot
 from adoption.findings.claims import Claim, rendered
@@ -37,14 +37,14 @@ def make_chart(
     data: pd.DataFrame,
     draw: DrawPlot,
     names: Names,
-    sources: metadata.Sources | None = None,
+    sources: chart_sources.Sources | None = None,
 ) -> Chart:
     """A `Chart` whose words are rendered from `title`, `subtitle`, `alt_text` and `notes`
     (messages of the findings layer), and whose sources, caveats and synthetic mark are
     read from `rows`, the adoption-table rows behind the plotted numbers (or from
     `sources`, for charts of other data: account snapshots)."""
     check_lang(lang)
-    sources = sources or metadata.TableSources(rows, names)
+    sources = sources or chart_sources.TableSources(rows, names)
     synthetic = sources.synthetic
     title_text = _sentence_text(title.text(lang, names))
     # The alt text says every claim the chart makes, as its manifest entry gives it.
@@ -71,8 +71,8 @@ def make_chart(
         notes=tuple(dict.fromkeys(all_notes)),
         source_line=sources.source_line(lang),
         source_note=sources.source_note(lang),
-        citation=metadata.citation(title_text, name, sources.data_text(lang), lang),
-        bibtex=metadata.bibtex(title_text, name, sources.data_text(lang), lang),
+        citation=chart_sources.citation(title_text, name, sources.data_text(lang), lang),
+        bibtex=chart_sources.bibtex(title_text, name, sources.data_text(lang), lang),
         synthetic=synthetic,
         data=data.reset_index(drop=True),
         draw=draw,

@@ -21,9 +21,9 @@ from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
 from adoption.charts.layout import DrawPlot, Page, render
-from adoption.charts.metadata import LICENSE
+from adoption.charts.published_table import csv_cells, reader_table
+from adoption.charts.sources import LICENSE
 from adoption.charts.style import CARD, LARGE, CardSize, house_style
-from adoption.charts.tables import csv_cells, reader_table
 from adoption.escaping import spreadsheet_safe
 from adoption.text import check_lang, say
 
@@ -196,7 +196,7 @@ class Chart:
 
     def table(self) -> pd.DataFrame:
         """The plotted numbers as published: counts and years whole, shares to 0.1
-        percentage point, p-values as "0.023" or "<0.001" (see `adoption.charts.tables`).
+        percentage point, p-values as "0.023" or "<0.001" (see `adoption.charts.published_table`).
         The CSV and the interactive page are both written from this table."""
         return reader_table(self.data)
 

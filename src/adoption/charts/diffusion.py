@@ -1,6 +1,6 @@
 """Who got there first: each series' figures and the years between which it passed 50%.
 
-The finding is read from the figures themselves (`adoption.findings.reaching`): a
+The finding is read from the figures themselves (`adoption.findings.crossings`): a
 series passed 50% between the last wave at or below it and the next wave above
 it. The chart draws each series' published figures (with their intervals), the
 50% line, and for each series that passed it a bracket on the 50% line spanning
@@ -25,7 +25,7 @@ from adoption.charts.chart import Chart
 from adoption.charts.draw import dodge, interval_bars, percent_axis, plot_points, year_axis
 from adoption.charts.layout import EndLabel
 from adoption.charts.style import LINE_STYLES, MARKERS, SIZES, points, sector_colour
-from adoption.findings.reaching import reaching_claim, reaching_title
+from adoption.findings.crossings import reaching_claim, reaching_title
 from adoption.metadata import label_of, series_names
 from adoption.stats.compare import estimate_share, series_rows
 from adoption.stats.reaching import PASSED, Crossing, crossing

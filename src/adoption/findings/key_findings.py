@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from adoption.findings.reaching import reaching_title
+from adoption.findings.crossings import reaching_title
 from adoption.findings.trends import trend_finding
 from adoption.stats import ClaimCheck, check_claim, crossings
 from adoption.text import Message, Series, message

@@ -9,7 +9,7 @@ JSON Lines, platform API JSON, from `source_pointer`) and the `synthetic` column
 An analyst who knows better ("twarc2 search of the Forbes 200 accounts") says so
 with `source=`.
 
-`Archive` has the methods of a chart's sources (`adoption.charts.metadata.Sources`).
+`Archive` has the methods of a chart's sources (`adoption.charts.sources.Sources`).
 """
 
 from __future__ import annotations
