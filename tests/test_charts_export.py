@@ -13,7 +13,7 @@ from adoption.charts.export import MANIFEST_VERSION, upsert_manifest, write_mani
 def _entry(name: str, title: str = "T") -> dict:
     entry = {key: "" for key in ENTRY_KEYS}
     entry.update(name=name, title=title, synthetic=False, notes=[], sources=[],
-                 files={"png": f"{name}.png"}, sizes={}, sha256={})
+                 files={"png": f"{name}.png", "html": f"{name}.html"}, sizes={}, sha256={})
     return entry
 
 
@@ -28,7 +28,8 @@ def test_upsert_replaces_by_name_and_keeps_others_sorted(tmp_path):
     charts = read_manifest(path)
     assert [c["name"] for c in charts] == ["a-chart", "b-chart"]
     assert charts[1]["title"] == "New"
-    # No temp or lock file; the script the chart pages load is written beside the manifest.
+    # No temp or lock file (the lock is in the system's temporary folder); the script the
+    # interactive pages load is written beside the manifest.
     assert sorted(p.name for p in path.parent.iterdir()) == ["manifest.json", "vendor"]
 
 

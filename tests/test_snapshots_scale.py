@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -228,13 +229,20 @@ def test_crash_leftovers_are_never_read_and_cleaned_at_next_import(tmp_path, dat
 
 
 def test_one_import_at_a_time(tmp_path, dataset):
-    (dataset / LOCK_NAME).write_text(f"{os.uname().nodename} {os.getpid()}\n")
-    with pytest.raises(DataError, match="another import into this dataset is running"):
-        import_snapshots([harvest(tmp_path / "x.jsonl", "2021-05-01T00:00:00+00:00",
-                                  range(2))], dataset, now=NOW)
-    (dataset / LOCK_NAME).write_text(f"{os.uname().nodename} 999999999\n")  # a dead process
+    harvest(tmp_path / "x.jsonl", "2021-05-01T00:00:00+00:00", range(2))
+    holder = subprocess.Popen(  # another process holds the dataset's lock
+        [sys.executable, "-c", "import sys, time; from filelock import FileLock; "
+         "lock = FileLock(sys.argv[1]); lock.acquire(); print('held', flush=True); "
+         "time.sleep(60)", str(dataset / LOCK_NAME)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        with pytest.raises(DataError, match="another import into this dataset is running"):
+            import_snapshots([tmp_path / "x.jsonl"], dataset, now=NOW)
+    finally:
+        holder.kill()
+        holder.wait()
+    # Killed, the holder let go of the lock: nothing to clear by hand.
     import_snapshots([tmp_path / "x.jsonl"], dataset, now=NOW)
-    assert not (dataset / LOCK_NAME).exists()
 
 
 def test_sector_map_is_checked_stored_and_used(tmp_path, dataset):

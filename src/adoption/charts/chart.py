@@ -103,9 +103,19 @@ class Chart:
     def files(self) -> dict[str, bytes]:
         """Every file's content from one layout: card PNG, large PNG, SVG, CSV, and the
         interactive page drawn from the CSV's table."""
-        from adoption.charts.interactive import page_html
+        from adoption.charts.interactive import page_html  # Vega-Lite specs: only when saving
 
+        if not self.interactive:
+            return dict(self._rendered)
         return {**self._rendered, "html": page_html(self).encode("utf-8")}
+
+    @property
+    def interactive(self) -> bool:
+        """Whether charts of this kind have an interactive page (`charts.web_specs`): all
+        of ours do; a chart of a kind of one's own is saved without one."""
+        from adoption.charts.web_specs import BUILDERS  # Vega-Lite specs: only when asked
+
+        return self.kind in BUILDERS
 
     @cached_property
     def _rendered(self) -> dict[str, bytes]:
@@ -160,8 +170,15 @@ class Chart:
 
     def manifest_entry(self) -> dict:
         """The chart's entry in `charts/manifest.json` (see `export.py` for the format)."""
-        from adoption.charts.interactive import embed_entry
+        from adoption.charts.interactive import embed_entry  # Vega-Lite: only when saving
 
+        files = {
+            "png": f"{self.name}.png",
+            "png_large": f"{self.name}-large.png",
+            "svg": f"{self.name}.svg",
+            "csv": f"{self.name}.csv",
+            **({"html": f"{self.name}.html"} if self.interactive else {}),
+        }
         return {
             "name": self.name,
             "kind": self.kind,
@@ -179,14 +196,8 @@ class Chart:
             "synthetic": self.synthetic,
             "sources": list(self.sources),
             "claims": list(self.claims),
-            "files": {
-                "png": f"{self.name}.png",
-                "png_large": f"{self.name}-large.png",
-                "svg": f"{self.name}.svg",
-                "csv": f"{self.name}.csv",
-                "html": f"{self.name}.html",
-            },
-            "embed": embed_entry(self),
+            "files": files,
+            "embed": embed_entry(self) if self.interactive else {},
             "sizes": {
                 "png": {"width": CARD.width, "height": CARD.height},
                 "png_large": {"width": LARGE.width, "height": LARGE.height},

@@ -32,19 +32,24 @@ then combines the manifests with `merge_manifests` and `write_manifest`.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from adoption.files import locked, write_bytes
 
 if TYPE_CHECKING:
     from adoption.charts.chart import Chart
 
 MANIFEST_NAME = "manifest.json"
+# Held while a manifest is read, updated and written back, so that two notebooks saving
+# charts into one folder at once keep each other's entries. Kept in the system's
+# temporary folder, named from the charts folder's path: a folder of charts holds only
+# what is published.
+LOCKS_DIR = Path(tempfile.gettempdir()) / "adoption-locks"
 MANIFEST_VERSION = 1
 ENTRY_KEYS = (
     "name", "kind", "lang", "title", "subtitle", "alt_text", "notes", "source_note",
@@ -71,7 +76,7 @@ def save_chart(chart: Chart, out_dir: str | Path) -> dict:
     contents = chart.files()
     entry = chart.manifest_entry()
     for kind, data in contents.items():
-        write_atomic(folder / entry["files"][kind], data)
+        write_bytes(folder / entry["files"][kind], data)
     entry["sha256"] = {kind: hashlib.sha256(data).hexdigest() for kind, data in contents.items()}
     upsert_manifest(folder / MANIFEST_NAME, [entry])
     return entry
@@ -88,7 +93,7 @@ def write_shared_files(folder: str | Path) -> None:
     if target.is_file() and target.stat().st_size == len(script) \
             and target.read_bytes() == script:
         return
-    write_atomic(target, script)
+    write_bytes(target, script)
 
 
 def read_manifest(path: str | Path) -> list[dict]:
@@ -152,15 +157,15 @@ def write_manifest(path: str | Path, entries: Iterable[dict] | dict) -> None:
     with sorted keys and a trailing newline, atomically."""
     checked = entries_of(entries if isinstance(entries, dict) else list(entries), str(path))
     text = json.dumps(_manifest(checked), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
-    write_atomic(Path(path), text.encode("utf-8"))
-    if checked:
+    write_bytes(Path(path), text.encode("utf-8"))
+    if any("html" in entry["files"] for entry in checked):
         write_shared_files(Path(path).parent)
 
 
 def upsert_manifest(path: str | Path, entries: Iterable[dict]) -> list[dict]:
     """Add or replace `entries` (by name) in the manifest at `path`; returns all entries."""
     path = Path(path)
-    with _locked(path):
+    with locked(_lock_file(path.parent)):
         by_name = {entry["name"]: entry for entry in read_manifest(path)}
         by_name.update({entry["name"]: entry for entry in entries})
         merged = sorted(by_name.values(), key=lambda entry: entry["name"])
@@ -168,46 +173,14 @@ def upsert_manifest(path: str | Path, entries: Iterable[dict]) -> list[dict]:
     return merged
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                         suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+def _lock_file(folder: Path) -> Path:
+    digest = hashlib.sha256(str(folder.resolve()).encode("utf-8")).hexdigest()[:24]
+    return LOCKS_DIR / f"manifest-{digest}.lock"
 
 
 def _manifest(entries: Iterable[dict]) -> dict:
     return {"manifest_version": MANIFEST_VERSION,
             "charts": sorted(entries, key=lambda entry: entry["name"])}
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """An exclusive lock on `path`'s folder where the system offers one (POSIX), so no
-    lock file is left among the charts."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: one process per out_dir, as the report build runs it
-        yield
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        fcntl.flock(folder, fcntl.LOCK_EX)
-        yield
-    finally:
-        fcntl.flock(folder, fcntl.LOCK_UN)
-        os.close(folder)
 
 
 __all__ = [

@@ -9,7 +9,8 @@ to the precision the sources support, with a unit in every column name:
     *_points (gaps, differences of shares)   0.1 percentage point       -3.4
     n_effective (Kish)                       0.1 organisation           239.7
     median_<metric>*, difference_<metric>*   0.01 of the metric's unit  0.83
-    confidence_percent                       as many decimals as set    95, 99.5
+    confidence_percent, any other float      as many decimals as the    95, 99.5
+                                             values hold, at most 6
     counts (n, population_size, organisations, adopters, panel_size, dormant, ...)
                                              whole numbers              76
     years (year, passed_after, passed_before) whole numbers             2010
@@ -18,8 +19,9 @@ to the precision the sources support, with a unit in every column name:
 
 A missing value is an empty cell. Numbers use a dot for the decimal in every
 language and no thousands separator, so any program reads them; the words of the
-chart's language are in the label columns. A float column that no rule above covers
-is an error: a new builder must say how precise its numbers are.
+chart's language are in the label columns. A float column no rule above names (a
+chart a user makes from their own table, say) is written as precisely as its values
+need, up to 6 decimals, and never in scientific notation; our builders name theirs.
 """
 
 from __future__ import annotations
@@ -75,14 +77,8 @@ def decimals_of(column: str, values: pd.Series | None = None) -> int:
         return 1
     if column.startswith(METRIC_PREFIXES):
         return METRIC_DECIMALS
-    if column == "confidence_percent":
-        finite = [] if values is None else [v for v in values if not _missing(v)]
-        return max((_needed_decimals(float(v)) for v in finite), default=0)
-    raise ValueError(
-        f"chart CSV column {column!r} holds decimals but has no stated precision: name it "
-        "with a unit this module knows (…_percent, …_points, median_…) or add a rule to "
-        "adoption.charts.tables"
-    )
+    finite = [] if values is None else [v for v in values if not _missing(v)]
+    return max((_needed_decimals(float(v)) for v in finite), default=0)
 
 
 def p_value_text(value: object) -> str | None:

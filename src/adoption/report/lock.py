@@ -3,7 +3,7 @@
 Two builds writing into one folder would undo each other's work: one build's
 clean-up removes files the other just published, and each writes a manifest
 and a state file that leave out the other's reports. So a build holds an
-exclusive lock on `<out>/.build/lock` (`filelock`, an `flock` on POSIX) from
+exclusive lock on `<out>/.build/lock` (`adoption.files.acquire_lock`) from
 before it reads what earlier builds made until its index is written.
 
 A second build waits for the first, saying so and for how long at most
@@ -24,13 +24,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from adoption.files import Busy, acquire_lock
 from adoption.report.state import STATE_DIR, STATE_FILE
 
 LOCK_FILE = "lock"
 OWNER_FILE = "owner"  # who holds the lock, for the message of a build that waits
 DEFAULT_WAIT = 600.0  # seconds; a whole default build takes well under a minute
-# Files only ever present while a build writes them: `state.write_json_atomically`,
-# the index, and the charts' atomic writes (`charts.export.write_atomic`).
+# Files only ever present while a build writes them (`adoption.files`); ".tmp" is what
+# builds before 2026-11 left.
 PARTIAL_PATTERNS = (".*.partial", ".*.tmp")
 
 
@@ -41,14 +42,10 @@ class BuildBusy(Exception):
 @contextmanager
 def output_lock(out: Path, wait: float, stream: TextIO) -> Iterator[None]:
     """Hold the output folder's lock for the block; wait at most `wait` seconds for it."""
-    from filelock import FileLock, Timeout
-
     folder = out / STATE_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(folder / LOCK_FILE)
     try:
-        lock.acquire(timeout=0)
-    except Timeout:
+        lock = acquire_lock(folder / LOCK_FILE, wait=0)
+    except Busy:
         holder = _holder(folder)
         if wait <= 0:
             raise BuildBusy(f"another build{holder} is writing into {out}; nothing was "
@@ -56,8 +53,8 @@ def output_lock(out: Path, wait: float, stream: TextIO) -> Iterator[None]:
         print(f"adoption: another build{holder} is writing into {out}; waiting for it to "
               f"finish, at most {wait:g} s (--wait SECONDS to change)", file=stream, flush=True)
         try:
-            lock.acquire(timeout=wait)
-        except Timeout:
+            lock = acquire_lock(folder / LOCK_FILE, wait=wait)
+        except Busy:
             raise BuildBusy(f"another build{holder} was still writing into {out} after "
                             f"{wait:g} s; nothing was built (try again when it has "
                             "finished, or wait longer with --wait SECONDS)") from None

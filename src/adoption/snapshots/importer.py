@@ -27,7 +27,7 @@ A snapshot dataset may be among the files: its parts are read as Parquet files
 of the table's layout (their provenance kept), which merges one dataset into
 another, or, with `import_to_file`, exports it.
 
-One import at a time: a lock file (`.import.lock`) refuses a second one.
+One import at a time: a lock (`.import.lock`, `adoption.files`) refuses a second one.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from adoption.files import write_atomically
+from adoption.files import Busy, acquire_lock, write_atomically
 from adoption.problems import DataError, Problem, fail, problem
 from adoption.snapshots.api_formats import ImportOptions
 from adoption.snapshots.dataset import Manifest, SnapshotDataset, StagedPart
@@ -57,6 +57,7 @@ from adoption.snapshots.snapshot_table import SnapshotWarning
 from adoption.snapshots.stream import DEFAULT_BATCH_ROWS, BatchCounter
 
 LOCK_NAME = ".import.lock"
+HOLDER_NAME = ".import.holder"  # "host pid" of the import holding the lock
 STAGING_PREFIX = ".import-"
 MAX_PROBLEMS_SHOWN_IN_ALL = 1000  # lines of problems, whatever the number of files
 
@@ -194,48 +195,29 @@ def _import_id() -> str:
 
 @contextlib.contextmanager
 def _import_lock(root: Path) -> Iterator[None]:
-    """Refuse a second import into the same dataset while one runs; a lock left by a
-    process that no longer runs (on this machine) is taken over."""
-    lock = root / LOCK_NAME
-    descriptor = _take_lock(lock)
-    if descriptor is None and _stale(lock):
-        lock.unlink(missing_ok=True)
-        descriptor = _take_lock(lock)
-    if descriptor is None:
-        holder = lock.read_text(encoding="utf-8", errors="replace").strip()
-        raise fail(root, f"another import into this dataset is running ({holder})",
-                   expected=f"one import at a time; delete {lock} if none runs")
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(f"{socket.gethostname()} {os.getpid()}\n")
+    """Refuse a second import into the same dataset while one runs. The lock dies with its
+    holder (`adoption.files`), so a killed import never blocks the next one."""
     try:
+        lock = acquire_lock(root / LOCK_NAME, wait=0)
+    except Busy:
+        holder = _read_holder(root / HOLDER_NAME)
+        raise fail(root, f"another import into this dataset is running{holder}",
+                   expected="one import at a time") from None
+    try:
+        (root / HOLDER_NAME).write_text(f"{socket.gethostname()} {os.getpid()}\n",
+                                        encoding="utf-8")
         yield
     finally:
-        lock.unlink(missing_ok=True)
+        (root / HOLDER_NAME).unlink(missing_ok=True)
+        lock.release()
 
 
-def _take_lock(lock: Path) -> int | None:
-    """The lock file, created if no one holds it (atomically), else None."""
+def _read_holder(path: Path) -> str:
+    """" (host 1234)": which process holds the lock, for the message, if it said so."""
     try:
-        return os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-    except FileExistsError:
-        return None
-
-
-def _stale(lock: Path) -> bool:
-    """True when the lock's process has gone (on this machine) or the lock is unreadable."""
-    try:
-        host, pid = lock.read_text(encoding="utf-8").split()
-    except (OSError, ValueError):
-        return True
-    if host != socket.gethostname():
-        return False  # another machine's: cannot tell, so respect it
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except (PermissionError, ValueError):
-        return False
-    return False
+        return f" ({path.read_text(encoding='utf-8', errors='replace').strip()})"
+    except OSError:
+        return ""
 
 
 def _remove_leftovers(root: Path, manifest: Manifest) -> None:
