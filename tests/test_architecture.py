@@ -186,3 +186,43 @@ def test_charts_only_draw(module):
 def test_the_cycle_finder_finds_a_cycle():
     """The check itself can fail: a made-up graph with a loop is caught."""
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def _uncommented_local_imports(path: Path) -> list[str]:
+    """Imports inside functions with no comment on their line or just above their group."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    found = []
+    for function in ast.walk(ast.parse("\n".join(lines))):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for node in ast.walk(function):
+            if not isinstance(node, (ast.Import, ast.ImportFrom)) or "#" in lines[node.lineno - 1]:
+                continue
+            above = node.lineno - 2
+            while above >= 0 and lines[above].strip().startswith(("import ", "from ")):
+                above -= 1
+            if above < 0 or not lines[above].strip().startswith("#"):
+                found.append(f"{path.relative_to(SOURCE)}:{node.lineno}: "
+                             f"{lines[node.lineno - 1].strip()}")
+    return found
+
+
+def test_every_import_inside_a_function_says_why():
+    """An import is deferred only on purpose (a heavy library, a light `import adoption`),
+    and a comment says so; everything else is imported at the top of its module."""
+    missing = [line for path in sorted(PACKAGE.rglob("*.py"))
+               for line in _uncommented_local_imports(path)]
+    assert not missing, "\n".join(missing)
+
+
+@pytest.mark.parametrize("package", sorted(
+    _module_name(path.parent) for path in PACKAGE.rglob("__init__.py")))
+def test_no_public_name_is_also_a_module_name(package):
+    """`from adoption.charts import account_charts` must give the function even once the
+    module of the same name is loaded (which sets the package attribute to the module)."""
+    import importlib
+    import pkgutil
+
+    loaded = importlib.import_module(package)
+    modules = {info.name for info in pkgutil.iter_modules(loaded.__path__)}
+    assert not set(getattr(loaded, "__all__", [])) & modules

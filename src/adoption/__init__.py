@@ -41,9 +41,11 @@ def load_published(path: str | Path | None = None, *, sheet: str | int | None = 
     """The published figures (bundled by default), validated. See `adoption.published`;
     `metadata` as `load_survey` takes it."""
     if path is None:
+        # Deferred: `import adoption` stays light; this loads on first use.
         from adoption.published import load_published as load
 
         return load(sheet=sheet, columns=columns)
+    # Deferred: `import adoption` stays light; this loads on first use.
     from adoption.validate import load_data
 
     return load_data(path, "published", sheet=sheet, columns=columns, metadata=metadata)[1]
@@ -59,6 +61,7 @@ def load_survey(path: str | Path | None = None, *, sheet: str | int | None = Non
     names, {the file's header: the survey's column}, e.g. {"org": "org_id"}.
     metadata: a Frictionless Data Package describing the file (default: the
     datapackage.json beside it, if any; see `adoption.datapackage`)."""
+    # Deferred: `import adoption` stays light; this loads on first use.
     from adoption.paths import BUNDLED_SURVEY
     from adoption.validate import load_data
 
@@ -68,6 +71,7 @@ def load_survey(path: str | Path | None = None, *, sheet: str | int | None = Non
 
 def load_snapshots(paths: Iterable[str | Path], **options: object) -> pd.DataFrame:
     """The snapshot table from archived account data. See `adoption.snapshots`."""
+    # Deferred: `import adoption` stays light; this loads on first use.
     from adoption.snapshots import load_snapshots as load
 
     return load(paths, **options)
@@ -78,6 +82,7 @@ def load_table(path: str | Path | None = None, *, sheet: str | int | None = None
                metadata: str | Path | None = None) -> pd.DataFrame:
     """The adoption table from published figures (bundled by default) or a survey file;
     `sheet`, `columns` and `metadata` as `load_survey` takes them."""
+    # Deferred: `import adoption` stays light; this loads on first use.
     from adoption.table import load_table as load
 
     return load(path, sheet=sheet, columns=columns, metadata=metadata)

@@ -11,13 +11,19 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from adoption import __version__
 from adoption.arguments import confidence_level, positive_int
+from adoption.paths import packaged_notebooks
 from adoption.problems import DataError, Problem
+from adoption.report.config import checked_base_url
+from adoption.report.lock import DEFAULT_WAIT, BuildBusy
+from adoption.snapshots.commands import register
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
 # Problem lines printed at most; the rest are counted ("... and 999,800 more problems").
@@ -114,6 +120,7 @@ def _add_validate(commands: argparse._SubParsersAction) -> None:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
+    # Deferred: it loads pandas and pyarrow; only when this runs.
     from adoption.validate import check_files
 
     problems = check_files(args.files, args.kind, sheet=args.sheet)
@@ -143,6 +150,7 @@ def _add_compare(commands: argparse._SubParsersAction) -> None:
 
 
 def _run_compare(args: argparse.Namespace) -> int:
+    # Deferred: it loads statsmodels and scipy; only when this runs.
     from adoption.stats import compare_sectors
     from adoption.table import load_table
 
@@ -159,7 +167,6 @@ def _run_compare(args: argparse.Namespace) -> int:
 
 
 def _add_report(commands: argparse._SubParsersAction) -> None:
-    from adoption.report.lock import DEFAULT_WAIT
 
     command = commands.add_parser(
         "report", help="run the notebooks and build the HTML reports",
@@ -211,8 +218,6 @@ def _add_report(commands: argparse._SubParsersAction) -> None:
 
 def base_url(text: str) -> str:
     """An argparse type: an http or https address (a "/" is added at its end)."""
-    from adoption.report.config import checked_base_url
-
     url, _ = checked_base_url(text)
     if url is None:
         raise argparse.ArgumentTypeError(f"{text!r} is not an http or https address")
@@ -234,8 +239,8 @@ DATA_OPTIONS = ("sector_map", "snapshot_at", "platform", "language", "metadata")
 
 
 def _run_report(args: argparse.Namespace) -> int:
+    # Deferred: it loads Babel; only when this runs.
     from adoption.report.build import build_reports
-    from adoption.report.lock import BuildBusy
 
     given = [f"--{name.replace('_', '-')}" for name in DATA_OPTIONS if getattr(args, name)]
     if args.data and args.config is not None:
@@ -255,9 +260,11 @@ def _run_report(args: argparse.Namespace) -> int:
 def _own_data_config(args: argparse.Namespace):
     """`--data`: the config of the standard reports for the user's files (DataError,
     printed as `adoption validate` prints, when a file is bad)."""
+    # Deferred: it loads pandas and pyarrow; only when this runs.
     from adoption.report.own_data import OwnData, own_data_config
 
     if args.snapshot_at is not None:
+        # Deferred: it loads pandas and pyarrow; only when this runs.
         from adoption.snapshots.load import parse_time
 
         parse_time(args.snapshot_at, "--snapshot-at")  # ValueError: exit 1 with its message
@@ -278,6 +285,7 @@ def _add_synth(commands: argparse._SubParsersAction) -> None:
 
 
 def _run_synth(args: argparse.Namespace) -> int:
+    # Deferred: it loads scipy and pandas; only when this runs.
     from adoption.synthetic import write_synthetic
 
     for path in write_synthetic(args.out, args.seed):
@@ -302,10 +310,6 @@ def _add_lab(commands: argparse._SubParsersAction) -> None:
 
 
 def _run_lab(args: argparse.Namespace) -> int:
-    import shutil
-    import subprocess
-
-    from adoption.paths import packaged_notebooks
 
     args.folder.mkdir(parents=True, exist_ok=True)
     for notebook in packaged_notebooks():
@@ -326,7 +330,6 @@ def _run_lab(args: argparse.Namespace) -> int:
 
 
 def _add_snapshots(commands: argparse._SubParsersAction) -> None:
-    from adoption.snapshots.commands import register
 
     register(commands)
 

@@ -81,6 +81,7 @@ def spreadsheet_text(value: object) -> object:
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of `frame` whose text cells are `spreadsheet_text`; numeric columns untouched."""
+    # Deferred: pandas only when this runs.
     import pandas as pd
 
     safe = frame.copy()

@@ -184,6 +184,7 @@ def _read_stata(source: Path | IO[bytes]) -> pd.DataFrame:
 
 
 def _read_spss(source: Path | IO[bytes]) -> pd.DataFrame:
+    # Deferred: pyreadstat only when this runs.
     import pyreadstat
 
     source = _readstat_source(source)
@@ -531,6 +532,7 @@ class _Columns:
 
     def add(self, batch: list[list[str]]) -> None:
         """Cells trimmed of spaces, and missing where empty (in Arrow, not cell by cell)."""
+        # Deferred: pyarrow only when this runs.
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -542,6 +544,7 @@ class _Columns:
             self.chunks[position].append(cells.dictionary_encode())
 
     def frame(self, header: list[str]) -> pd.DataFrame:
+        # Deferred: pyarrow only when this runs.
         import pyarrow as pa
 
         encoded = pa.dictionary(pa.int32(), pa.string())
@@ -583,11 +586,13 @@ def _header_only(path: Path) -> list[str] | None:
         if reader is None:
             return _text_header(path)
         if reader == "parquet":
+            # Deferred: pyarrow only when this runs.
             import pyarrow.parquet as pq
 
             names = pq.read_schema(path).names
             return [n for n in names if not n.startswith("__index_level_")]
         if reader in ("stata", "spss"):
+            # Deferred: pyreadstat only when this runs.
             import pyreadstat
 
             read = {"stata": pyreadstat.read_dta, "spss": pyreadstat.read_sav}[reader]

@@ -35,6 +35,7 @@ from scipy.special import expit, logit
 
 from adoption.files import write_text
 from adoption.published import load_published
+from adoption.snapshots.synthetic_archive import write_synthetic_archive
 
 SURVEY_FILE = "survey_synthetic.csv"
 SERIES = "synthetic-survey"
@@ -60,7 +61,6 @@ def write_synthetic(out_dir: str | Path, seed: int = 2009) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [write_survey(out_dir / SURVEY_FILE, seed)]
-    from adoption.snapshots.synthetic_archive import write_synthetic_archive
 
     written += write_synthetic_archive(out_dir, seed)
     return written

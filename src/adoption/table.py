@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from adoption.metadata import Origin
-from adoption.published import CERTAINTIES, DESIGNS, SECTORS
+from adoption.published import CERTAINTIES, DESIGNS, SECTORS, load_published
 from adoption.survey import PLATFORM_PREFIX, platform_columns
 
 COLUMNS = [
@@ -60,8 +60,6 @@ def load_table(path: str | Path | None = None, *, sheet: str | int | None = None
     from adoption.validate import load_data  # validate imports this module
 
     if path is None:
-        from adoption.published import load_published
-
         return from_published(load_published(sheet=sheet, columns=columns))
     kind, data = load_data(path, sheet=sheet, columns=columns, metadata=metadata)
     if kind == "survey":

@@ -32,7 +32,12 @@ from adoption.datapackage import Description, describe, descriptor_for
 from adoption.labels import header_key
 from adoption.metadata import Origin
 from adoption.problems import DataError, Problem, collected_warnings, problem, raise_problems
+from adoption.published import load_published
 from adoption.readers import CSV_SUFFIXES, Sheet, read_columns, workbook_note
+from adoption.snapshots import load_snapshots
+from adoption.snapshots.importer import check_files as snapshot_problems
+from adoption.snapshots.notices import warnings_shown
+from adoption.survey import canonical_columns, load_survey
 
 KINDS = ("published", "survey", "snapshots")
 _SNAPSHOT_COLUMNS = {"account_id", "followers", "snapshot_at", "posts"}
@@ -63,12 +68,9 @@ def check_file(path: str | Path, kind: str | None = None, *, sheet: Sheet = None
 
 def _snapshot_problems(path: Path) -> list[Problem]:
     """A snapshot file's problems, streamed in bounded memory whatever its size
-    (imported here: the snapshot importer is heavy and most files are tables)."""
-    from adoption.snapshots.importer import check_files
-    from adoption.snapshots.notices import warnings_shown
-
+    (a throwaway import: see `adoption.snapshots.importer.check_files`)."""
     with warnings_shown():
-        return check_files([path])
+        return snapshot_problems([path])
 
 
 def load_data(path: str | Path, kind: str | None = None, *, sheet: Sheet = None,
@@ -125,8 +127,6 @@ def _origin(path: Path, description: Description, data: pd.DataFrame) -> Origin:
 def detect_kind(path: str | Path, *, sheet: Sheet = None,
                 columns: Mapping[str, str] | None = None) -> str:
     """published, survey or snapshots, from the file's header."""
-    from adoption.survey import canonical_columns
-
     path = Path(path)
     if _looks_like_json(path):
         return "snapshots"
@@ -162,16 +162,10 @@ def load_kind(path: str | Path, kind: str, *, sheet: Sheet = None,
               columns: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Load a file as the given kind, validated (raises DataError)."""
     if kind == "published":
-        from adoption.published import load_published
-
         return load_published(path, sheet=sheet, columns=columns)
     if kind == "survey":
-        from adoption.survey import load_survey
-
         return load_survey(path, sheet=sheet, columns=columns)
     if kind == "snapshots":
-        from adoption.snapshots import load_snapshots
-
         if sheet is not None or columns:
             raise ValueError(f"{path}: account snapshots take no sheet or column names "
                              "(save the sheet as CSV)")

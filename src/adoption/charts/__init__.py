@@ -24,7 +24,7 @@ Modules, one concern each:
     diffusion            fitted S-curves and the year each crosses 50%
     context              self-selected practitioner surveys, without intervals
     survey_charts        respondent surveys: by size, number of platforms, weighting
-    account_charts       account snapshots: adoption from creation dates, activity, dormancy
+    snapshot_charts      account snapshots: adoption from creation dates, activity, dormancy
     export               the files and manifest.json (the index that lists them: report/)
     published_table      the published table behind NAME.csv: units, rounding, p-values
     interactive, web_specs, embed, vendor
@@ -45,10 +45,10 @@ if TYPE_CHECKING:
 # Each public name and the module it lives in, loaded on first use (see adoption.lazy):
 # the report build reads manifests without loading matplotlib.
 _HOMES = {
-    "account_activity_chart": "account_charts",
-    "account_adoption_chart": "account_charts",
-    "account_charts": "account_charts",
-    "dormant_accounts_chart": "account_charts",
+    "account_activity_chart": "snapshot_charts",
+    "account_adoption_chart": "snapshot_charts",
+    "account_charts": "snapshot_charts",
+    "dormant_accounts_chart": "snapshot_charts",
     "Chart": "chart",
     "adoption_curves": "comparison",
     "gap_chart": "comparison",

@@ -39,6 +39,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from adoption.charts import vendor
 from adoption.files import locked, write_bytes
 
 if TYPE_CHECKING:
@@ -86,8 +87,6 @@ def write_shared_files(folder: str | Path) -> None:
     """Put the script every interactive page loads into `folder/vendor/`, unless the same
     bytes are already there. `save_chart` and `write_manifest` call it, so a folder with a
     manifest has the script its pages need (a report build writes its manifest last)."""
-    from adoption.charts import vendor
-
     target = Path(folder) / vendor.SCRIPT_PATH
     script = vendor.script()
     if target.is_file() and target.stat().st_size == len(script) \

@@ -49,6 +49,7 @@ def script() -> bytes:
 
 def bundle() -> bytes:
     """The bundle made afresh by the installed vl-convert-python (slow: 3-4 s)."""
+    # Deferred: vl-convert only when this runs.
     import vl_convert
 
     return (HEADER + vl_convert.javascript_bundle() + "\n").encode("utf-8")
@@ -56,6 +57,7 @@ def bundle() -> bytes:
 
 def installed_versions() -> dict[str, str]:
     """The versions the installed vl-convert-python would bundle."""
+    # Deferred: vl-convert only when this runs.
     import vl_convert
 
     return {"vl-convert": vl_convert.__version__, "vega": vl_convert.get_vega_version(),

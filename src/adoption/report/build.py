@@ -36,6 +36,7 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from adoption import __version__
+from adoption.charts.export import read_manifest, write_manifest
 from adoption.files import write_text
 from adoption.problems import DataError, problem
 from adoption.report.citations import INDEX_PAGES
@@ -268,7 +269,6 @@ def _publish(spec: ReportSpec, digest: str, result: Outcome, config: BuildConfig
 
 
 def _staged_charts(charts_dir: Path) -> list[dict]:
-    from adoption.charts.export import read_manifest
 
     manifest = charts_dir / MANIFEST
     return read_manifest(manifest) if manifest.is_file() else []
@@ -308,7 +308,7 @@ def _forget_removed_reports(config: BuildConfig, state: BuildState) -> list[str]
 
 
 def _write_outputs(config: BuildConfig, state: BuildState, out: Path, stream) -> None:
-    from adoption.charts.export import write_manifest
+    # Deferred: it loads Jinja; only when this runs.
     from adoption.report.index import index_pages
 
     # Only charts whose files are all there: a file deleted by hand since (its report

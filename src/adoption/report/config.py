@@ -33,6 +33,8 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from adoption.escaping import web_url
+from adoption.paths import packaged_notebook, packaged_notebooks
 from adoption.problems import DataError, Problem, fail, problem
 
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -190,8 +192,6 @@ def with_base_url(config: BuildConfig, base_url: str | None = None) -> BuildConf
 
 def checked_base_url(value: object) -> tuple[str | None, str]:
     """(the address ending in "/", "") or (None, why it is not one)."""
-    from adoption.escaping import web_url
-
     if not isinstance(value, str):
         return None, f"is {describe(value)}"
     url = web_url(value)
@@ -279,14 +279,11 @@ def _report(path: Path, entry: dict, lines: Lines, start: int | None,
 def _notebook(config: Path, name: str) -> Path:
     """The notebook a config names: a path from the config's folder, else one of the
     package's own notebooks by name."""
-    from adoption.paths import packaged_notebook
-
     local = config.resolve().parent / name
     return local if local.is_file() else (packaged_notebook(name) or local)
 
 
 def _packaged_names() -> list[str]:
-    from adoption.paths import packaged_notebooks
 
     return [path.stem for path in packaged_notebooks()]
 

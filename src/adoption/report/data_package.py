@@ -17,11 +17,15 @@ import hashlib
 import json
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import TextIO
 
 from adoption import __version__
+from adoption.codebook import FIELDS, FRACTION_DECIMALS
+from adoption.escaping import spreadsheet_safe
 from adoption.files import write_text
+from adoption.problems import DataError
 from adoption.report.config import BuildConfig
 
 DATA_DIR = "data"
@@ -65,13 +69,10 @@ def _digest(files: list[Path]) -> str:
 def write_dataset(out: Path, files: list[Path]) -> None:
     """The table of `files` (those holding published figures or survey answers) and its
     package, each written whole or not at all."""
-    import warnings
-
+    # Deferred: pandas only when this runs.
     import pandas as pd
 
-    from adoption.codebook import FIELDS, FRACTION_DECIMALS
-    from adoption.escaping import spreadsheet_safe
-    from adoption.problems import DataError
+    # Deferred: it loads pandas and pyarrow; only when this runs.
     from adoption.table import COLUMNS, KEY, load_table
     from adoption.validate import detect_kind
 

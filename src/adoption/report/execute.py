@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from adoption.report.parameters import parameter_problems
+
 PARAMETERS_TAG = "parameters"
 OUTPUT_DIR_PARAMETER = "output_dir"
 KERNEL = "python3"
@@ -87,12 +89,13 @@ def run_job(job: Job, environment: Mapping[str, str] | None = None) -> Outcome:
 def _run(job: Job) -> tuple[str, str]:
     """Run the report; ('', '') on success, else the failure's error and note."""
     without_iri_format_checks()
+    # Deferred: nbformat and papermill and traitlets only when this runs.
     import nbformat
     import papermill
     from traitlets.config import Config
 
+    # Deferred: it loads jupyter_client; only when this runs.
     from adoption.report.kernel_manager import PreloadedKernelManager
-    from adoption.report.parameters import parameter_problems
 
     job.charts_dir.mkdir(parents=True, exist_ok=True)
     declared = papermill.inspect_notebook(str(job.notebook))
@@ -125,6 +128,7 @@ def _run(job: Job) -> tuple[str, str]:
             return _failure_paragraph(job, error), _failure_note(job, error)
     _drop_run_metadata(notebook, job)
     nbformat.write(notebook, job.executed_path)
+    # Deferred: it loads nbconvert and jupyter_client; only when this runs.
     from adoption.report.html import notebook_html
 
     page = notebook_html(notebook, job.title, job.language, job.links, job.charts_dir)
@@ -230,6 +234,7 @@ def _source_cell_number(job: Job, executed_index: int | None) -> int | None:
     leaving out the cell papermill injected with the report's parameters."""
     if executed_index is None or not job.executed_path.is_file():
         return None
+    # Deferred: nbformat only when this runs.
     import nbformat
 
     cells = nbformat.read(job.executed_path, as_version=4).cells[:executed_index + 1]

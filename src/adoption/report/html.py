@@ -28,6 +28,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
 from adoption.charts.embed import DEFAULT_HEIGHT, TALL_HEIGHT
+from adoption.charts.export import read_manifest
 from adoption.report.policy import content_security_policy, script_hash
 from adoption.text import say
 
@@ -52,8 +53,6 @@ def notebook_html(notebook: nbformat.NotebookNode, title: str, language: str,
     other_languages (language, href) for the same report in other languages.
     `charts_dir`: where the notebook saved its charts (their manifest and PNGs).
     """
-    from adoption.charts.export import read_manifest
-
     notebook = nbformat.from_dict(notebook)
     notebook.metadata["title"] = title
     labels = {key: say(f"report.{key}", language) for key in LABEL_KEYS}

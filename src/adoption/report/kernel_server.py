@@ -346,6 +346,7 @@ def _run_kernel(arguments: list[str], started: int) -> None:
     server once the kernel's sockets are bound (or, by ending, that it could not).
     The launcher first takes the working folder off `sys.path`, which `python -c`
     (the server) did not put there."""
+    # Deferred: ipykernel only when this runs.
     from ipykernel.kernelapp import IPKernelApp
 
     app = IPKernelApp.instance()

@@ -29,9 +29,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from adoption.metadata import Origin
+from adoption.paths import packaged_notebook
 from adoption.problems import DataError, Problem, collected_warnings, problem
 from adoption.report.config import BuildConfig, ReportSpec
+from adoption.snapshots import load_snapshots
+from adoption.table import comparison_sides, load_table, main_platform
 from adoption.text import say
+from adoption.validate import described_kind
 
 COMMAND_LINE = "command line"  # the config's name in messages: there is no file
 NOTEBOOKS = {"comparison": "adoption_yoy", "explorer": "survey_explorer",
@@ -61,8 +66,6 @@ class _Plan:
             languages: Sequence[str], **title_values: object) -> None:
         """One report per language (`name`, `name-fr`), titled from the catalog; the
         source in the title may be per language (a Data Package's title)."""
-        from adoption.paths import packaged_notebook
-
         name = _unique(name, self.names)
         for lang in languages:
             source = title_values["source"]
@@ -78,8 +81,6 @@ class _Plan:
 def own_data_config(request: OwnData) -> BuildConfig:
     """The config of the standard reports for `request`'s files; raises DataError naming
     every problem of every file (and ValueError for a wrong option)."""
-    from adoption.validate import described_kind
-
     plan = _Plan()
     tables, snapshot_files = [], []
     for path in request.files:
@@ -107,15 +108,11 @@ def own_data_config(request: OwnData) -> BuildConfig:
 def _load_table(path: Path, metadata: Path | None) -> pd.DataFrame:
     """The adoption table of a survey or published figures; its warnings are printed
     later by the notebook's own loading, not twice."""
-    from adoption.table import load_table
-
     with collected_warnings():
         return load_table(path, metadata=metadata)
 
 
 def _table_reports(plan: _Plan, request: OwnData, path: Path, table: pd.DataFrame) -> None:
-    from adoption.metadata import Origin
-    from adoption.table import main_platform
 
     origin = Origin.of(table)
     is_survey = bool(origin and origin.organisations)
@@ -153,8 +150,6 @@ def _table_reports(plan: _Plan, request: OwnData, path: Path, table: pd.DataFram
 
 def _comparable(table: pd.DataFrame, is_survey: bool) -> list[str]:
     """The platforms on which the table's nonprofits can be set against its businesses."""
-    from adoption.table import comparison_sides
-
     found = []
     for platform in sorted(table["platform"].astype(str).unique()):
         rows = table[table["platform"].astype(str) == platform]
@@ -171,7 +166,6 @@ def _comparable(table: pd.DataFrame, is_survey: bool) -> list[str]:
 
 
 def _snapshot_reports(plan: _Plan, request: OwnData, files: list[Path]) -> None:
-    from adoption.snapshots import load_snapshots
 
     try:
         with collected_warnings():

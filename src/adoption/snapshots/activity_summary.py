@@ -32,6 +32,7 @@ from adoption.snapshots.account_metrics import (
 )
 from adoption.snapshots.dataset import SnapshotDataset
 from adoption.snapshots.engines import Source, make_engine
+from adoption.snapshots.load import load_snapshots
 from adoption.snapshots.sectors import (
     account_sectors,
     assign_sectors,
@@ -112,8 +113,6 @@ def summarise(
 
 def _source(source: object, load_options: dict) -> tuple[Source, Path | None]:
     """The engine's input and the dataset's stored sector map (if any)."""
-    from adoption.snapshots.load import load_snapshots
-
     if isinstance(source, pd.DataFrame):
         return Source(frame=source, label="the snapshot table"), None
     if isinstance(source, str | Path) and SnapshotDataset.is_dataset(source):

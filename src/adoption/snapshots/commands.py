@@ -29,7 +29,9 @@ import sys
 from pathlib import Path
 
 from adoption.arguments import confidence_level, positive_int
+from adoption.files import write_atomically
 from adoption.problems import fail
+from adoption.snapshots.jsonfile import DEFAULT_MAX_DOCUMENT_MB
 from adoption.snapshots.notices import warnings_shown
 
 EPILOG = """\
@@ -167,6 +169,7 @@ def _group_usage(group: argparse.ArgumentParser):
 
 
 def _time_argument(text: str):
+    # Deferred: it loads pandas and pyarrow; only when this runs.
     from adoption.snapshots.load import parse_time
 
     try:
@@ -188,6 +191,7 @@ def positive_number(text: str) -> float:
 
 def run_import(args: argparse.Namespace) -> int:
     """Import the files and write the table. Raises DataError on bad input."""
+    # Deferred: it loads pandas and pyarrow; only when this runs.
     from adoption.snapshots.to_file import import_to_file
 
     dataset = _dataset_target(args)
@@ -206,7 +210,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def _import_options(args: argparse.Namespace) -> dict:
-    from adoption.snapshots.jsonfile import DEFAULT_MAX_DOCUMENT_MB
+    # Deferred: it loads pandas and pyarrow; only when this runs.
     from adoption.snapshots.stream import DEFAULT_BATCH_ROWS
 
     return {"snapshot_at": args.snapshot_at, "sector_map": args.sector_map,
@@ -228,6 +232,7 @@ def _dataset_target(args: argparse.Namespace) -> Path | None:
 
 
 def _run_dataset_import(args: argparse.Namespace, dataset: Path) -> int:
+    # Deferred: it loads pandas and pyarrow; only when this runs.
     from adoption.snapshots.importer import import_snapshots
 
     with warnings_shown():
@@ -241,6 +246,7 @@ def _run_dataset_import(args: argparse.Namespace, dataset: Path) -> int:
 def run_summary(args: argparse.Namespace) -> int:
     """Summarise a dataset or files; print or write the tables. Raises DataError on
     bad input."""
+    # Deferred: it loads statsmodels and scipy; only when this runs.
     from adoption.snapshots.activity_summary import summarise
     from adoption.snapshots.engines.in_dask import dask_client
 
@@ -268,7 +274,6 @@ def run_summary(args: argparse.Namespace) -> int:
 
 
 def _write_outputs(args: argparse.Namespace, result) -> None:
-    from adoption.files import write_atomically
 
     tables = [(args.out, result.summary), (args.account_years, result.account_years),
               (args.comparisons, result.comparisons)]

@@ -53,6 +53,7 @@ MAX_OPEN_PARTS = 32  # part files open for writing at once, during one import
 @functools.cache
 def arrow_schema():
     """The Parquet schema of every part: the snapshot table's columns and dtypes."""
+    # Deferred: pyarrow only when this runs.
     import pyarrow as pa
 
     return pa.Schema.from_pandas(conform(pd.DataFrame()), preserve_index=False)
@@ -146,6 +147,7 @@ class SnapshotDataset:
         parts = self.part_paths()
         if not parts:
             return conform(pd.DataFrame())
+        # Deferred: pyarrow only when this runs.
         import pyarrow.dataset as ds
 
         table = ds.dataset([str(p) for p in parts], format="parquet",
@@ -198,6 +200,7 @@ class PartitionWriter:
 
     def write(self, batch: pa.Table | pd.DataFrame) -> None:
         """Rows of the table (Arrow in `arrow_schema()`, or pandas in `conform`'s dtypes)."""
+        # Deferred: pyarrow only when this runs.
         import pyarrow as pa
 
         table = (batch if isinstance(batch, pa.Table)
@@ -213,6 +216,7 @@ class PartitionWriter:
             self._waiting_rows += rows.num_rows
 
     def _flush(self) -> None:
+        # Deferred: pyarrow only when this runs.
         import pyarrow as pa
 
         for name, tables in self._waiting.items():
@@ -224,6 +228,7 @@ class PartitionWriter:
         self._waiting_rows = 0
 
     def _writer(self, partition: str) -> tuple[StagedPart, object]:
+        # Deferred: pyarrow only when this runs.
         import pyarrow.parquet as pq
 
         if partition in self._open:
@@ -250,6 +255,7 @@ class PartitionWriter:
 
 def partition_positions(batch: pa.Table) -> dict[str, np.ndarray]:
     """'platform=twitter/month=2014-01' -> the positions of its rows in the batch."""
+    # Deferred: pyarrow only when this runs.
     import pyarrow.compute as pc
 
     platforms = batch["platform"].combine_chunks().dictionary_encode()

@@ -250,6 +250,7 @@ class Batch:
     def _seal_exact(self) -> None:
         if not self._exact:
             return
+        # Deferred: pandas only when this runs.
         import pandas as pd
 
         frame = conform(pd.DataFrame(self._exact))

@@ -37,6 +37,7 @@ import hashlib
 import os
 import shutil
 import socket
+import tempfile
 import time
 import uuid
 import warnings
@@ -50,9 +51,12 @@ from adoption.files import Busy, acquire_lock, write_atomically
 from adoption.problems import DataError, Problem, fail, problem
 from adoption.snapshots.api_formats import ImportOptions
 from adoption.snapshots.dataset import Manifest, SnapshotDataset, StagedPart
+from adoption.snapshots.engines.in_duckdb import DuckDBEngine
 from adoption.snapshots.jsonfile import DEFAULT_MAX_DOCUMENT_MB, check_limit
+from adoption.snapshots.load import parse_time
 from adoption.snapshots.parallel import ReadSettings, read_files
 from adoption.snapshots.repeats import IMPORT_MEMORY_LIMIT, settle_repeats
+from adoption.snapshots.sectors import account_sectors, read_sector_map
 from adoption.snapshots.snapshot_table import SnapshotWarning
 from adoption.snapshots.stream import DEFAULT_BATCH_ROWS, BatchCounter
 
@@ -142,9 +146,6 @@ def import_snapshots(
     Raises DataError, listing the problems, with the dataset left exactly as
     it was.
     """
-    from adoption.snapshots.load import parse_time
-    from adoption.snapshots.sectors import read_sector_map
-
     root = Path(dataset)
     if not root.parent.is_dir():
         raise fail(root, f"folder {str(root.parent)!r} does not exist",
@@ -276,6 +277,7 @@ def _stream_files(todo: list[ImportedFile], staging: Path, report: ImportReport,
                   settings: ReadSettings, progress: bool | None, workers: int | None) -> None:
     """Read every file in batches into staged parts (on every core for a large import).
     Raises DataError on any problem."""
+    # Deferred: tqdm only when this runs.
     from tqdm import tqdm
 
     total = sum(entry.bytes for entry in todo)
@@ -337,9 +339,6 @@ def _check_sectors(root: Path, manifest: Manifest, staging: Path, report: Import
     """The sector map (given now, else the stored one) against every account of the
     dataset with this import's rows: the errors and warnings of `apply_sector_map`.
     Returns the sector it gives each account it names (None without a map)."""
-    from adoption.snapshots.engines.in_duckdb import DuckDBEngine
-    from adoption.snapshots.sectors import account_sectors, read_sector_map
-
     stored = SnapshotDataset(root).sector_map_path()
     sector_map = new_map if new_map is not None else (
         read_sector_map(stored) if stored is not None else None)
@@ -400,8 +399,6 @@ def check_files(files: Iterable[str | Path], **options: object) -> list[Problem]
     """Every problem an import of `files` would meet (an empty list when none), found
     by importing them into a throwaway dataset: in bounded memory, whatever their
     size, with every check. `options` are `import_snapshots`'s."""
-    import tempfile
-
     with tempfile.TemporaryDirectory(prefix="adoption-check-") as folder:
         try:
             import_snapshots(files, Path(folder) / "dataset", **options)  # type: ignore[arg-type]

@@ -28,6 +28,8 @@ from adoption.snapshots.dataset import (
     arrow_schema,
     partition_name,
 )
+from adoption.snapshots.engines.in_duckdb import connect, to_pandas
+from adoption.snapshots.load import conflicts
 from adoption.snapshots.snapshot_table import COUNTERS, DTYPES, KEY, SnapshotWarning, conform
 from adoption.snapshots.stream import DEFAULT_BATCH_ROWS
 
@@ -45,7 +47,6 @@ def settle_repeats(root: Path, manifest: Manifest, staging: Path, report: Import
     """Conflicts are errors; repeated reads are kept once (staged parts rewritten)."""
     if not report.parts:
         return
-    from adoption.snapshots.engines.in_duckdb import connect
 
     with connect(memory_limit=IMPORT_MEMORY_LIMIT, temp_directory=staging / ".spill") as con:
         _define_reads(con, root, manifest, staging, report.parts)
@@ -102,9 +103,6 @@ HAVING count(*) > 1
 def _conflicts(con) -> list[Problem]:
     """Problems for the keys read with different counters, worded as `load_snapshots`'s:
     the dataset's read first, then this import's in the order read."""
-    from adoption.snapshots.engines.in_duckdb import to_pandas
-    from adoption.snapshots.load import conflicts
-
     differs = " OR ".join(f"count(DISTINCT {name}) > 1" for name in COUNTERS)
     con.execute(f"""
         CREATE TEMP TABLE repeated_reads AS
@@ -174,6 +172,7 @@ def _merged_rows_sql() -> str:
 
 def _rewrite_repeated(con, staging: Path, parts: list[StagedPart]) -> list[StagedPart]:
     """Staged parts of partitions holding repeated reads, rewritten with each kept once."""
+    # Deferred: pyarrow only when this runs.
     import pyarrow.parquet as pq
 
     affected = con.execute("""

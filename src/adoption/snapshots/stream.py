@@ -39,7 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from adoption.problems import DataError, Problem, problem
-from adoption.readers import RawTable
+from adoption.readers import RawTable, read_table
 from adoption.snapshots.api_formats import SHAPES_HELP, ImportOptions, find_accounts, to_row
 from adoption.snapshots.dataset import arrow_schema
 from adoption.snapshots.fastpath import Batch
@@ -250,6 +250,7 @@ class FileStream:
             warnings.warn(SnapshotWarning(bad_line), stacklevel=3)
 
     def _parquet_batches(self) -> Iterator[pa.Table]:
+        # Deferred: pyarrow only when this runs.
         import pyarrow.parquet as pq
 
         try:
@@ -273,7 +274,6 @@ class FileStream:
             yield self._layout_rows(RawTable(self.path, frame, lines))
 
     def _table_batches(self) -> Iterator[pa.Table]:
-        from adoption.readers import read_table
 
         raw = read_table(self.path)
         for start in range(0, len(raw.frame), self.batch_rows):

@@ -34,9 +34,12 @@ import pandas as pd
 from adoption.files import write_atomically
 from adoption.problems import fail
 from adoption.snapshots.dataset import SnapshotDataset, arrow_schema
+from adoption.snapshots.engines.in_duckdb import connect, parquet_source
 from adoption.snapshots.importer import SkippedFile, import_snapshots
 from adoption.snapshots.jsonfile import DEFAULT_MAX_DOCUMENT_MB
+from adoption.snapshots.load import _stored_map as agreed
 from adoption.snapshots.repeats import IMPORT_MEMORY_LIMIT
+from adoption.snapshots.sectors import empty_assignment
 from adoption.snapshots.snapshot_table import DTYPES, UNKNOWN, conform
 from adoption.snapshots.stream import DEFAULT_BATCH_ROWS
 
@@ -114,14 +117,11 @@ def import_to_file(
 
 def _stored_map(files: list[Path]) -> Path | None:
     """The sector map stored in the datasets among the files (None if there is none)."""
-    from adoption.snapshots.load import _stored_map as agreed
-
     return agreed({SnapshotDataset(f).sector_map_path() for f in files
                    if SnapshotDataset.is_dataset(f)})
 
 
 def _connection(work: Path):
-    from adoption.snapshots.engines.in_duckdb import connect
 
     return connect(memory_limit=IMPORT_MEMORY_LIMIT, temp_directory=work / "spill")
 
@@ -130,9 +130,6 @@ def _define_table(con, parts: list[Path], assignment: pd.DataFrame | None) -> No
     """View `snapshot_table`: the table's columns in order, sectors from the map
     (`apply_sector_map`: the map's sector, org_id and org_name where it names the
     account), sorted by platform, account and time."""
-    from adoption.snapshots.engines.in_duckdb import parquet_source
-    from adoption.snapshots.sectors import empty_assignment
-
     source = parquet_source(parts) if parts else _empty_source()
     con.register("assignment", assignment if assignment is not None else empty_assignment())
     mapped = ("sector", "org_id", "org_name")
@@ -166,6 +163,7 @@ def _write(con, aside: Path, suffix: str, batch_rows: int) -> None:
 def _write_parquet(reader, aside: Path) -> None:
     """Batch by batch, in the table's Arrow schema (with pandas' metadata, so that
     `pd.read_parquet` gives back the table's dtypes)."""
+    # Deferred: pyarrow only when this runs.
     import pyarrow.parquet as pq
 
     schema = arrow_schema()

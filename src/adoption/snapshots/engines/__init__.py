@@ -36,6 +36,9 @@ from adoption.snapshots.engines.common import (
     tidy_accounts,
     tidy_sums,
 )
+from adoption.snapshots.engines.in_dask import DaskEngine
+from adoption.snapshots.engines.in_duckdb import DuckDBEngine
+from adoption.snapshots.engines.in_pandas import PandasEngine
 
 __all__ = ["ACCOUNTS_DTYPES", "ACCOUNT_COLUMNS", "ENGINES", "Engine", "Source", "make_engine",
            "tidy_accounts", "tidy_sums"]
@@ -47,15 +50,9 @@ def make_engine(name: str, source: Source, *, client: object = None, threads: in
     (Dask only); `threads`, `memory_limit` (e.g. '2GB'): DuckDB's settings. Each engine
     is imported when asked for: DuckDB and Dask are heavy, and most runs use one."""
     if name == "pandas":
-        from adoption.snapshots.engines.in_pandas import PandasEngine
-
         return PandasEngine(source)
     if name == "duckdb":
-        from adoption.snapshots.engines.in_duckdb import DuckDBEngine
-
         return DuckDBEngine(source, threads=threads, memory_limit=memory_limit)
     if name == "dask":
-        from adoption.snapshots.engines.in_dask import DaskEngine
-
         return DaskEngine(source, client=client)
     raise ValueError(f"engine {name!r}: expected one of {', '.join(ENGINES)}")

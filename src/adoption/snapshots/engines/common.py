@@ -53,6 +53,7 @@ def tidy_accounts(accounts: pd.DataFrame) -> pd.DataFrame:
 
 def tidy_sums(sums: pd.DataFrame) -> pd.DataFrame:
     """An engine's year sums in one order and dtypes, to compare engines."""
+    # Deferred: it loads statsmodels and scipy; only when this runs.
     from adoption.snapshots.account_metrics import ACCOUNT_YEAR, SUM_DTYPES
 
     return (sums[list(SUM_DTYPES)].astype(SUM_DTYPES)

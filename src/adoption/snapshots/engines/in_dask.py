@@ -28,6 +28,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from adoption.snapshots.engines.common import ACCOUNT_COLUMNS, Source, tidy_accounts
+from adoption.snapshots.snapshot_table import DTYPES, conform
 
 SUM_INPUT = ["platform", "account_id", "handle", "sector", "snapshot_at", "created_at",
              "followers", "posts"]
@@ -41,6 +42,7 @@ def dask_client(address: str | None = None, *, local_workers: int | None = None
     """A dask.distributed Client on the scheduler at `address` (tcp://HOST:PORT), or on
     a local cluster of `local_workers` processes (one thread each, loopback only),
     closed on exit."""
+    # Deferred: Dask only when this runs.
     from dask.distributed import Client, LocalCluster
 
     if address:
@@ -59,6 +61,7 @@ def dask_client(address: str | None = None, *, local_workers: int | None = None
 def dask_deprecations_silenced() -> Iterator[None]:
     """Dask's Parquet reader uses pandas calls that pandas 3.1 deprecates; the warning
     is Dask's to fix, and would otherwise reach users by the dozen."""
+    # Deferred: pandas only when this runs.
     from pandas.errors import Pandas4Warning
 
     with warnings.catch_warnings():
@@ -68,13 +71,12 @@ def dask_deprecations_silenced() -> Iterator[None]:
 
 def typed(part: pd.DataFrame) -> pd.DataFrame:
     """A partition in the snapshot table's dtypes (Dask may read strings as pyarrow's)."""
-    from adoption.snapshots.snapshot_table import DTYPES
-
     return part.astype({c: DTYPES[c] for c in part.columns})
 
 
 def partition_sums(part: pd.DataFrame) -> pd.DataFrame:
     """`account_year_sums` of the whole accounts in one (shuffled) partition."""
+    # Deferred: it loads statsmodels and scipy; only when this runs.
     from adoption.snapshots.account_metrics import SUM_DTYPES, account_year_sums
 
     sums = account_year_sums(typed(part))
@@ -102,6 +104,7 @@ class DaskEngine:
         """The client belongs to the caller, who closes it."""
 
     def _frame(self, columns: list[str]):
+        # Deferred: Dask only when this runs.
         import dask.dataframe as dd
 
         if self.source.frame is not None:
@@ -131,7 +134,6 @@ class DaskEngine:
         return tidy_accounts(accounts.reset_index())
 
     def year_sums(self) -> pd.DataFrame:
-        from adoption.snapshots.snapshot_table import conform
 
         with dask_deprecations_silenced():
             frame = self._frame(SUM_INPUT)

@@ -89,6 +89,7 @@ def connect(*, threads: int | None = None, memory_limit: str | None = None,
             temp_directory: str | Path | None = None) -> Iterator[object]:
     """A DuckDB connection in UTC; `memory_limit` (e.g. '2GB') bounds what it holds
     before spilling to `temp_directory`."""
+    # Deferred: DuckDB only when this runs.
     import duckdb
 
     con = duckdb.connect()
@@ -111,6 +112,7 @@ def connect(*, threads: int | None = None, memory_limit: str | None = None,
 def to_pandas(result: object) -> pd.DataFrame:
     """A query's result as a DataFrame in pandas' nullable dtypes, by way of Arrow
     (DuckDB's own conversion warns under pandas 3.1 for time zone columns)."""
+    # Deferred: pyarrow only when this runs.
     import pyarrow as pa
 
     nullable = {pa.int64(): pd.Int64Dtype(), pa.int32(): pd.Int32Dtype(),

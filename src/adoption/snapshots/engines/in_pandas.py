@@ -9,14 +9,15 @@ from __future__ import annotations
 import pandas as pd
 
 from adoption.snapshots.engines.common import ACCOUNT_COLUMNS, Source, tidy_accounts
+from adoption.snapshots.snapshot_table import DTYPES, conform
 
 
 def read_parts(parts: tuple, columns: list[str] | None = None) -> pd.DataFrame:
     """Parquet parts as one snapshot table (hive folder names are not read as columns:
     every part holds all its columns)."""
+    # Deferred: pyarrow only when this runs.
     import pyarrow.dataset as ds
 
-    from adoption.snapshots.snapshot_table import DTYPES, conform
 
     if not parts:
         frame = conform(pd.DataFrame())
@@ -68,6 +69,7 @@ class PandasEngine:
         return accounts_of(self.table(), provenance)
 
     def year_sums(self) -> pd.DataFrame:
+        # Deferred: it loads statsmodels and scipy; only when this runs.
         from adoption.snapshots.account_metrics import account_year_sums
 
         return account_year_sums(self.table())
