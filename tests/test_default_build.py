@@ -125,6 +125,15 @@ def test_french_blogging_chart_is_in_the_default_build(built, manifest):
     assert "Chart:" not in svg
 
 
+def test_no_curators_tag_reaches_a_reader(built):
+    """The reference file tags the 2009 study "[SEED STUDY]"; its corrections remove it
+    (data/published/adoption.corrections.csv), so no page, chart or table shows it."""
+    published = [*built.glob("*.html"), *built.glob("charts/*.csv"),
+                 *built.glob("charts/*.html"), *built.glob("data/*.csv")]
+    assert published
+    assert not [path.name for path in published if "SEED STUDY" in path.read_text("utf-8")]
+
+
 def test_synthetic_charts_say_so(built, manifest):
     synthetic = [c for c in manifest if c["synthetic"]]
     assert synthetic, "the survey explorer draws synthetic charts"
