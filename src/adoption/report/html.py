@@ -10,8 +10,10 @@ A chart the notebook displayed and saved appears once, as its picture (which car
 its title and source line), with its downloads and a link to its citations beneath:
 `ChartFigures` swaps the notebook's display of a chart for that figure. Where the
 reader's browser runs scripts, the page's one script (`interactive.js`, allowed by its
-hash) puts the chart's interactive page (`charts/NAME.html`) in a frame above the
-picture and hides the picture; where it does not, the picture is the chart.
+hash) loads the chart's interactive page (`charts/NAME.html`) in a hidden frame and,
+once that page says it has drawn the chart, shows the frame instead of the picture;
+where scripts do not run, or the charts folder is not beside the page, the picture is
+the chart.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 (function () {
   "use strict";
-  // Where scripts run, each chart becomes its interactive page (charts/NAME.html) in a
-  // frame; where they do not, the picture stays. A narrow column starts with a taller
-  // frame, and a chart that says it needs more height (its page posts it) gets it.
+  // Where scripts run, each chart's interactive page (charts/NAME.html) loads in a hidden
+  // frame; when that page has drawn its chart it says so, with the height it needs, and
+  // only then does the frame replace the picture. A page copied without its charts
+  // folder, or a chart that fails to draw, keeps its picture.
   var frames = [];
   var figures = document.querySelectorAll("figure.chart[data-interactive]");
   Array.prototype.forEach.call(figures, function (figure) {
@@ -10,19 +11,21 @@
     var narrow = figure.clientWidth < 600;
     frame.src = figure.getAttribute("data-interactive");
     frame.title = figure.getAttribute("data-title");
-    frame.setAttribute("loading", "lazy");
     frame.height = figure.getAttribute(narrow ? "data-tall" : "data-height");
-    frame.className = "chart-frame";
+    frame.className = "chart-frame pending";
     figure.insertBefore(frame, figure.firstChild);
-    figure.className += " interactive";
     frames.push(frame);
   });
   window.addEventListener("message", function (event) {
     var data = event.data;
     if (!data || data.adoptionChart !== true || typeof data.height !== "number") { return; }
     frames.forEach(function (frame) {
-      if (frame.contentWindow === event.source && data.height > frame.clientHeight) {
-        frame.height = String(Math.min(Math.ceil(data.height), 2000));
+      if (frame.contentWindow !== event.source) { return; }
+      var needed = Math.min(Math.ceil(data.height), 2000);
+      if (needed > Number(frame.height)) { frame.height = String(needed); }
+      if (frame.className.indexOf("pending") >= 0) {
+        frame.className = "chart-frame";
+        frame.parentNode.className += " interactive";
       }
     });
   });
