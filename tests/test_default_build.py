@@ -216,7 +216,9 @@ def _check_page(browser, url: str, name: str, width: int) -> None:
         assert page.locator("table").count() > 0, f"{where}: no table rendered"
         assert page.locator("aside.adoption-key-findings li").count() >= 1, \
             f"{where}: no key findings box"
-        if width == 390:
+        if width == 390 and not name.endswith("-fr.html"):
+            # The frames of one language: the French pages frame the same kind of pages
+            # (tests/test_charts_interactive.py draws those in both languages).
             _check_interactive_charts(page, where)
     page.close()
 

@@ -3,33 +3,39 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from adoption.cli import main
 from adoption.paths import SYNTHETIC_DIR
 from adoption.synthetic import SURVEY_FILE
 
 
-def test_same_seed_same_bytes_and_committed_files_are_current(tmp_path, capsys):
-    assert main(["synth", "--out", str(tmp_path / "a"), "--seed", "2009"]) == 0
-    assert main(["synth", "--out", str(tmp_path / "b"), "--seed", "2009"]) == 0
-    written = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert written == sorted(p.name for p in (tmp_path / "b").iterdir())
+@pytest.fixture(scope="module")
+def seed_2009(tmp_path_factory):
+    """`adoption synth --seed 2009` written twice, into a/ and b/ (each run takes seconds:
+    the tests below share these two)."""
+    folder = tmp_path_factory.mktemp("synth")
+    for run in ("a", "b"):
+        assert main(["synth", "--out", str(folder / run), "--seed", "2009"]) == 0
+    return folder
+
+
+def test_same_seed_same_bytes_and_committed_files_are_current(seed_2009):
+    written = sorted(p.name for p in (seed_2009 / "a").iterdir())
+    assert written == sorted(p.name for p in (seed_2009 / "b").iterdir())
     for name in written:
-        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+        assert (seed_2009 / "a" / name).read_bytes() == (seed_2009 / "b" / name).read_bytes()
         # `make synth` regenerates the committed data with seed 2009
-        assert (tmp_path / "a" / name).read_bytes() == (SYNTHETIC_DIR / name).read_bytes(), name
+        assert (seed_2009 / "a" / name).read_bytes() == (SYNTHETIC_DIR / name).read_bytes(), name
 
 
-def test_another_seed_gives_other_data(tmp_path, capsys):
-    main(["synth", "--out", str(tmp_path / "a"), "--seed", "1"])
-    main(["synth", "--out", str(tmp_path / "b"), "--seed", "2"])
-    first, second = (tmp_path / run / SURVEY_FILE for run in ("a", "b"))
-    assert first.read_bytes() != second.read_bytes()
+def test_another_seed_gives_other_data(seed_2009, tmp_path, capsys):
+    assert main(["synth", "--out", str(tmp_path), "--seed", "1"]) == 0
+    assert (tmp_path / SURVEY_FILE).read_bytes() != (seed_2009 / "a" / SURVEY_FILE).read_bytes()
 
 
-def test_every_synthetic_file_says_synthetic_in_name_and_content(tmp_path, capsys):
-    main(["synth", "--out", str(tmp_path), "--seed", "2009"])
-    for path in tmp_path.iterdir():
+def test_every_synthetic_file_says_synthetic_in_name_and_content(seed_2009):
+    for path in (seed_2009 / "a").iterdir():
         assert "synthetic" in path.name
         assert "synthetic" in path.read_bytes()[:4096].decode("utf-8", "replace").lower()
 
