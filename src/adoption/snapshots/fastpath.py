@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import msgspec
+import numpy as np
 import pyarrow as pa
 
 from adoption.snapshots.api_formats import LARGEST_COUNT
@@ -55,14 +56,18 @@ Absent = Annotated[str, msgspec.Meta(min_length=1, max_length=0)]
 UNSET: Any = msgspec.UNSET
 
 
-class Metrics(msgspec.Struct):
+# The types below are declared with `omit_defaults=True`, so that encoding a page
+# again writes exactly the keys the line had (see `keys_proven_unique`), and with
+# `gc=False`: decoded JSON holds no reference cycle, and a million objects the
+# garbage collector need not track make the decoding about twice as fast.
+class Metrics(msgspec.Struct, omit_defaults=True, gc=False):
     followers_count: Count | None = None
     following_count: Count | None = None
     tweet_count: Count | None = None
     listed_count: Count | None = None
 
 
-class User(msgspec.Struct):
+class User(msgspec.Struct, omit_defaults=True, gc=False):
     """A Twitter API v2 user object, as `formats` reads it without a word."""
 
     id: Digits
@@ -76,18 +81,41 @@ class User(msgspec.Struct):
     screen_name: Absent | msgspec.UnsetType = UNSET  # a Twitter API v1.1 user
     did: Absent | msgspec.UnsetType = UNSET  # a Bluesky profile
     handle: Absent | msgspec.UnsetType = UNSET
+    # The other user.fields of API v2, which the import does not read: declared
+    # (as any JSON) only so that `keys_proven_unique` sees their keys.
+    affiliation: Any = UNSET
+    connection_status: Any = UNSET
+    description: Any = UNSET
+    entities: Any = UNSET
+    location: Any = UNSET
+    most_recent_tweet_id: Any = UNSET
+    pinned_tweet_id: Any = UNSET
+    profile_banner_url: Any = UNSET
+    profile_image_url: Any = UNSET
+    protected: Any = UNSET
+    receives_your_dm: Any = UNSET
+    subscription_type: Any = UNSET
+    url: Any = UNSET
+    verified_type: Any = UNSET
+    withheld: Any = UNSET
 
 
-class Twarc(msgspec.Struct):
+class Twarc(msgspec.Struct, omit_defaults=True, gc=False):
     retrieved_at: str
     synthetic: Any = None  # `adoption synth` writes true
+    url: Any = UNSET  # what twarc writes beside, unread
+    version: Any = UNSET
 
 
-class Includes(msgspec.Struct):
+class Includes(msgspec.Struct, omit_defaults=True, gc=False):
     users: list[User] | None = None
+    tweets: Any = UNSET  # expansions the import does not read (pinned tweets...)
+    places: Any = UNSET
+    media: Any = UNSET
+    polls: Any = UNSET
 
 
-class Page(msgspec.Struct, rename={"twarc": "__twarc"}):
+class Page(msgspec.Struct, rename={"twarc": "__twarc"}, omit_defaults=True, gc=False):
     """A twarc2 page, which is no account object itself."""
 
     twarc: Twarc
@@ -97,6 +125,8 @@ class Page(msgspec.Struct, rename={"twarc": "__twarc"}):
     acct: Absent | msgspec.UnsetType = UNSET
     did: Absent | msgspec.UnsetType = UNSET
     screen_name: Absent | msgspec.UnsetType = UNSET
+    errors: Any = UNSET  # users the API could not return, unread
+    meta: Any = UNSET
 
 
 _PAGE = msgspec.json.Decoder(Page)
@@ -125,6 +155,27 @@ def keys_unique(raw: bytes) -> bool:
     except msgspec.DecodeError:
         return False
     return raw.count(b":") == _ENCODER.encode(value).count(b":")
+
+
+def keys_proven_unique(page: Page, raw: bytes) -> bool:
+    """`keys_unique(raw)` for a line already read into `page`, mostly without reading
+    the line a second time.
+
+    Encoding `page` again writes one key for each field that holds something
+    other than its default, and every string as it was read (those of the
+    fields declared `Any` included, with their objects' keys once each). Each of
+    those keys and strings stands for one of the line's, so the encoding has at
+    most the line's colons, and exactly as many only when every key of the line
+    was written back: none repeated, none unknown to the types (skipped by
+    msgspec, unseen), none holding its default (an explicit null). Equal counts
+    prove the keys unique; otherwise (a key the types do not declare, a null) the
+    line is read again untyped, as `keys_unique` does.
+    """
+    if b"\\u003" in raw:
+        return False
+    if _ENCODER.encode(page).count(b":") == raw.count(b":"):
+        return True
+    return keys_unique(raw)
 
 
 @functools.lru_cache(maxsize=1 << 16)  # an archive repeats each creation date daily
@@ -163,7 +214,7 @@ class Batch:
         self.rows = 0
         self._segments: list[pa.Table] = []
         self._exact: list[dict] = []
-        self._columns: dict[str, list] = _empty_columns()
+        self._fast = _FastRows()
 
     def __len__(self) -> int:
         return self.rows
@@ -187,26 +238,18 @@ class Batch:
         if None in created and any(stamp is None and text
                                    for stamp, text in zip(created, texts, strict=True)):
             return False  # a creation date for the exact path to judge
-        if not keys_unique(raw):
+        if not keys_proven_unique(page, raw):
             return False
         self._seal_exact()
-        count = len(users)
-        metrics = [user.public_metrics or _NO_METRICS for user in users]
-        columns = self._columns
-        columns["account_id"] += [user.id for user in users]
-        columns["handle"] += [user.username for user in users]
-        columns["name"] += [user.name for user in users]
-        columns["created_at"] += created
-        columns["verified"] += [user.verified for user in users]
-        columns["followers"] += [m.followers_count for m in metrics]
-        columns["following"] += [m.following_count for m in metrics]
-        columns["posts"] += [m.tweet_count for m in metrics]
-        columns["listed"] += [m.listed_count for m in metrics]
-        columns["snapshot_at"] += [snapshot_at] * count
-        columns["synthetic"] += [page.twarc.synthetic is True] * count
-        columns["source_line"] += [line] * count
-        columns["source_pointer"] += pointers
-        self.rows += count
+        fast = self._fast
+        fast.users += users
+        fast.created += created
+        fast.pointers.append(pointers)
+        fast.snapshot_at.append(snapshot_at)
+        fast.synthetic.append(page.twarc.synthetic is True)
+        fast.lines.append(line)
+        fast.counts.append(len(users))
+        self.rows += len(users)
         return True
 
     # --- the exact path's rows ---
@@ -230,22 +273,11 @@ class Batch:
         return head
 
     def _seal_fast(self) -> None:
-        columns = self._columns
-        count = len(columns["account_id"])
-        if not count:
+        fast = self._fast
+        if not fast.users:
             return
-        schema = arrow_schema()
-        arrays = {
-            "platform": pa.array(["twitter"] * count, pa.large_string()),
-            "sector": pa.array([UNKNOWN] * count, pa.large_string()),
-            "org_id": pa.nulls(count, pa.large_string()),
-            "org_name": pa.nulls(count, pa.large_string()),
-            "source_file": pa.array([self.source] * count, pa.large_string()),
-        }
-        for name, values in columns.items():
-            arrays[name] = pa.array(values, schema.field(name).type)
-        self._segments.append(pa.Table.from_arrays([arrays[n] for n in DTYPES], schema=schema))
-        self._columns = _empty_columns()
+        self._segments.append(fast.table(self.source))
+        self._fast = _FastRows()
 
     def _seal_exact(self) -> None:
         if not self._exact:
@@ -254,7 +286,7 @@ class Batch:
         import pandas as pd
 
         frame = conform(pd.DataFrame(self._exact))
-        self._segments.append(pa.Table.from_pandas(frame, schema=arrow_schema(),
+        self._segments.append(pa.Table.from_pandas(frame, schema=_schema(),
                                                    preserve_index=False))
         self._exact = []
 
@@ -262,31 +294,83 @@ class Batch:
 _NO_METRICS = Metrics()
 
 
-def _users(page: Page) -> tuple[list[User], list[str]]:
+class _FastRows:
+    """The lines the fast path took since the last segment: their users, and what
+    each line gives all its users (its time, number, pointers), once a line."""
+
+    def __init__(self) -> None:
+        self.users: list[User] = []
+        self.created: list[int | None] = []  # microseconds, per user
+        self.pointers: list[pa.Array] = []  # per line, `_pointers`
+        self.snapshot_at: list[int] = []  # per line, as are the three below
+        self.synthetic: list[bool] = []
+        self.lines: list[int] = []
+        self.counts: list[int] = []  # users of each line
+
+    def table(self, source: str) -> pa.Table:
+        """The rows as a table in the dataset's schema. Values that are the same for a
+        whole line (or batch) are repeated in Arrow, not in Python lists."""
+        users, counts = self.users, np.array(self.counts, np.int64)
+        count = len(users)
+        metrics = [user.public_metrics or _NO_METRICS for user in users]
+        per_line = functools.partial(np.repeat, repeats=counts)
+        text = pa.large_string()
+        arrays = {
+            "platform": pa.repeat(pa.scalar("twitter", text), count),
+            "account_id": pa.array([user.id for user in users], text),
+            "handle": pa.array([user.username for user in users], text),
+            "name": pa.array([user.name for user in users], text),
+            "sector": pa.repeat(pa.scalar(UNKNOWN, text), count),
+            "org_id": pa.nulls(count, text),
+            "org_name": pa.nulls(count, text),
+            "snapshot_at": pa.array(per_line(np.array(self.snapshot_at, np.int64))
+                                    ).cast(_TIME),
+            "created_at": pa.array(self.created, pa.int64()).cast(_TIME),
+            "followers": pa.array([m.followers_count for m in metrics], pa.int64()),
+            "following": pa.array([m.following_count for m in metrics], pa.int64()),
+            "posts": pa.array([m.tweet_count for m in metrics], pa.int64()),
+            "listed": pa.array([m.listed_count for m in metrics], pa.int64()),
+            "verified": pa.array([user.verified for user in users], pa.bool_()),
+            "synthetic": pa.array(per_line(np.array(self.synthetic, np.bool_))),
+            "source_file": pa.repeat(pa.scalar(source, text), count),
+            "source_line": pa.array(per_line(np.array(self.lines, np.int64))),
+            "source_pointer": pa.concat_arrays(self.pointers),
+        }
+        return pa.Table.from_arrays([arrays[name] for name in DTYPES], schema=_schema())
+
+
+_TIME = pa.timestamp("us", tz="UTC")
+
+
+@functools.cache
+def _schema() -> pa.Schema:
+    """`dataset.arrow_schema`, made once (it is asked of pandas)."""
+    return arrow_schema()
+
+
+def _users(page: Page) -> tuple[list[User], pa.Array]:
     """The users of a page where `formats` finds them, and their JSON pointers."""
     data, includes = page.data, page.includes
     if isinstance(data, User):
-        users, pointers = [data], ["#/data"]
+        users, pointers = [data], _ONE_USER
     else:
         users = data or []
         pointers = _pointers("data", len(users))
     if includes is not None and includes.users:
         users = users + includes.users
-        pointers = pointers + _pointers("includes/users", len(includes.users))
+        pointers = pa.concat_arrays([pointers, _pointers("includes/users",
+                                                         len(includes.users))])
     return users, pointers
 
 
+_ONE_USER = pa.array(["#/data"], pa.large_string())  # `data` holds one user, no list
+
+
 @functools.lru_cache(maxsize=64)
-def _pointers(where: str, count: int) -> list[str]:
+def _pointers(where: str, count: int) -> pa.Array:
     """['#/data/0', '#/data/1', ...], made once per length (pages repeat them)."""
-    return [f"#/{where}/{index}" for index in range(count)]
-
-
-def _empty_columns() -> dict[str, list]:
-    return {name: [] for name in ("account_id", "handle", "name", "created_at", "verified",
-                                  "followers", "following", "posts", "listed", "snapshot_at",
-                                  "synthetic", "source_line", "source_pointer")}
+    return pa.array([f"#/{where}/{index}" for index in range(count)], pa.large_string())
 
 
 def _empty_table() -> pa.Table:
-    return arrow_schema().empty_table()
+    return _schema().empty_table()
