@@ -178,7 +178,7 @@ def keys_proven_unique(page: Page, raw: bytes) -> bool:
     return keys_unique(raw)
 
 
-@functools.lru_cache(maxsize=1 << 16)  # an archive repeats each creation date daily
+@functools.lru_cache(maxsize=1 << 12)  # a page's retrieval time, for its users
 def iso_microseconds(text: str) -> int | None:
     """Microseconds since 1970 (UTC) of a time such as 2010-03-03T12:49:24.000Z or
     2021-10-23T19:36:18+00:00; None for anything else, or an impossible date or
@@ -202,6 +202,19 @@ def iso_microseconds(text: str) -> int | None:
         return None
     seconds = (day - EPOCH_DAY) * 86400 + hour * 3600 + minute * 60 + second - offset
     return seconds * 1_000_000 + (int(fraction[1:].ljust(6, "0")) if fraction else 0)
+
+
+UNREADABLE: Any = object()  # a creation date that is no ISO 8601 time
+
+
+@functools.lru_cache(maxsize=1 << 16)  # an archive repeats each creation date daily
+def creation_microseconds(text: str | None) -> int | None:
+    """A user's `created_at`: None when absent or empty (unknown), UNREADABLE when it
+    is no time `iso_microseconds` reads (the exact path then judges it)."""
+    if text is None or text == "":
+        return None
+    stamp = iso_microseconds(text)
+    return UNREADABLE if stamp is None else stamp
 
 
 class Batch:
@@ -232,11 +245,8 @@ class Batch:
         users, pointers = _users(page)
         if snapshot_at is None or not users:
             return False
-        texts = [user.created_at for user in users]
-        created = [None if text is None or text == "" else iso_microseconds(text)
-                   for text in texts]
-        if None in created and any(stamp is None and text
-                                   for stamp, text in zip(created, texts, strict=True)):
+        created = list(map(creation_microseconds, [user.created_at for user in users]))
+        if UNREADABLE in created:
             return False  # a creation date for the exact path to judge
         if not keys_proven_unique(page, raw):
             return False
