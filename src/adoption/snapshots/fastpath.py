@@ -50,7 +50,6 @@ from adoption.snapshots.dataset import arrow_schema
 from adoption.snapshots.snapshot_table import DTYPES, UNKNOWN, conform
 
 Count = Annotated[int, msgspec.Meta(ge=0, le=LARGEST_COUNT)]
-Digits = Annotated[str, msgspec.Meta(pattern=r"^[0-9]+\Z")]  # a Twitter id
 # No value satisfies both bounds: a key of this type must be absent.
 Absent = Annotated[str, msgspec.Meta(min_length=1, max_length=0)]
 UNSET: Any = msgspec.UNSET
@@ -70,7 +69,7 @@ class Metrics(msgspec.Struct, omit_defaults=True, gc=False):
 class User(msgspec.Struct, omit_defaults=True, gc=False):
     """A Twitter API v2 user object, as `formats` reads it without a word."""
 
-    id: Digits
+    id: str  # of digits only, which `Batch.take_line` checks for a whole page at once
     username: str | None  # required: `api_formats.account_format` looks for the key
     name: str | None = None
     created_at: str | None = None
@@ -245,6 +244,10 @@ class Batch:
         users, pointers = _users(page)
         if snapshot_at is None or not users:
             return False
+        ids = [user.id for user in users]
+        digits = "".join(ids)  # checked at once: msgspec's pattern would call `re` per id
+        if not (digits.isascii() and digits.isdigit() and all(ids)):
+            return False  # an id that is no string of digits 0-9 (or an empty one)
         created = list(map(creation_microseconds, [user.created_at for user in users]))
         if UNREADABLE in created:
             return False  # a creation date for the exact path to judge
@@ -253,6 +256,7 @@ class Batch:
         self._seal_exact()
         fast = self._fast
         fast.users += users
+        fast.ids += ids
         fast.created += created
         fast.pointers.append(pointers)
         fast.snapshot_at.append(snapshot_at)
@@ -310,6 +314,7 @@ class _FastRows:
 
     def __init__(self) -> None:
         self.users: list[User] = []
+        self.ids: list[str] = []
         self.created: list[int | None] = []  # microseconds, per user
         self.pointers: list[pa.Array] = []  # per line, `_pointers`
         self.snapshot_at: list[int] = []  # per line, as are the three below
@@ -327,7 +332,7 @@ class _FastRows:
         text = pa.large_string()
         arrays = {
             "platform": pa.repeat(pa.scalar("twitter", text), count),
-            "account_id": pa.array([user.id for user in users], text),
+            "account_id": pa.array(self.ids, text),
             "handle": pa.array([user.username for user in users], text),
             "name": pa.array([user.name for user in users], text),
             "sector": pa.repeat(pa.scalar(UNKNOWN, text), count),
