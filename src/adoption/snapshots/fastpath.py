@@ -280,7 +280,9 @@ class Batch:
         """The first `limit` rows (at most), in the table's Arrow schema; the others stay."""
         self._seal_fast()
         self._seal_exact()
-        table = pa.concat_tables(self._segments) if self._segments else _empty_table()
+        segments = self._segments
+        table = (segments[0] if len(segments) == 1  # the usual case: all from one path
+                 else pa.concat_tables(segments) if segments else _empty_table())
         head, rest = table.slice(0, limit), table.slice(limit)
         self._segments = [rest] if rest.num_rows else []
         self.rows = rest.num_rows
