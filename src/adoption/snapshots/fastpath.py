@@ -18,11 +18,13 @@ gives another answer, only the same one sooner. A line is taken only if
 - msgspec reads it: JSON as RFC 8259 defines it, which Python's reader also
   accepts and reads to the same values (msgspec refuses NaN, Infinity, lone
   surrogates, deep nesting, which the exact path then judges);
-- no key is written twice in one object (`keys_unique`);
+- no key is written twice in one object (`keys_proven_unique`: from the typed
+  page, without reading the line again, unless the line holds a key the types
+  do not declare or an explicit null; then `keys_unique` reads it untyped);
 - it is a twarc2 page (`__twarc` with a `retrieved_at`) that is no account
   object itself, with at least one user in `data` or `includes.users`, and
   nothing else there (a tweet in `data` leaves the line to the exact path);
-- each user's id is a string of digits, its handle and name strings (or null),
+- each user's id is a string of the digits 0-9, its handle and name strings (or null),
   its creation date absent, empty or an ISO 8601 time (`iso_microseconds`),
   `verified` a boolean or null, `public_metrics` an object of whole counts
   from 0 to 2^63 - 1 (or absent, or null); and it has none of the keys that
