@@ -7,7 +7,9 @@ import gzip
 import json
 from pathlib import Path
 
+import msgspec
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,7 +17,14 @@ from hypothesis import strategies as st
 from adoption.problems import DataError
 from adoption.snapshots import SnapshotWarning, import_snapshots, load_snapshots
 from adoption.snapshots.api_formats import _parse_time
-from adoption.snapshots.fastpath import iso_microseconds, keys_unique
+from adoption.snapshots.dataset import arrow_schema, partition_positions
+from adoption.snapshots.fastpath import (
+    Page,
+    iso_microseconds,
+    keys_proven_unique,
+    keys_unique,
+)
+from adoption.snapshots.snapshot_table import conform
 from adoption.snapshots.to_file import import_to_file
 
 NOW = pd.Timestamp("2026-06-01", tz="UTC")
@@ -138,6 +147,121 @@ def test_duplicate_keys_hidden_in_fields_the_import_skips_are_found(tmp_path):
 ])
 def test_keys_unique(line, unique):
     assert keys_unique(line) is unique
+
+
+# Repeated keys where the count of the typed page's keys might miss them: in an
+# object the types declare, in one they read as any JSON, in one they skip, beside
+# an explicit null (which the typed page does not write back), inside strings.
+REPEATS = [
+    '{"data": [{"id": "1", "username": "a", "id": "2"}], "__twarc": {"retrieved_at": "R"}}',
+    '{"data": [{"id": "1", "username": "a", "public_metrics": {"tweet_count": 1, '
+    '"tweet_count": 2}}], "__twarc": {"retrieved_at": "R"}}',
+    '{"data": [{"id": "1", "username": "a"}], "__twarc": {"retrieved_at": "R", '
+    '"retrieved_at": "R"}}',
+    '{"data": [{"id": "1", "username": "a"}], "data": [], "__twarc": {"retrieved_at": "R"}}',
+    '{"data": [{"id": "1", "username": "a", "entities": {"url": {"x": 1, "x": 1}}}], '
+    '"__twarc": {"retrieved_at": "R"}}',
+    '{"data": [{"id": "1", "username": "a", "unread": {"x": 1, "x": 1}}], '
+    '"__twarc": {"retrieved_at": "R"}}',
+    '{"data": [{"id": "1", "username": "a", "unread": 1, "unread": 2}], '
+    '"__twarc": {"retrieved_at": "R"}}',
+    '{"data": [{"id": "1", "username": "a", "name": null, "name": "b:c"}], '
+    '"__twarc": {"retrieved_at": "R"}}',
+    '{"data": [{"id": "1", "username": "a:b", "username": "a"}], '
+    '"__twarc": {"retrieved_at": "R", "url": "http://x"}}',
+    '{"data": [{"id": "1", "username": "a", "verified": null}, {"id": "2", "username": "b", '
+    '"id": "2"}], "__twarc": {"retrieved_at": "R"}}',
+    '{"data": [{"id": "1", "username": "a", "description": "x:\\u003a", "name": "n", '
+    '"name": "n"}], "__twarc": {"retrieved_at": "R"}}',
+]
+
+
+@pytest.mark.parametrize("line", REPEATS)
+def test_a_repeated_key_is_never_proven_unique(line):
+    raw = line.encode()
+    assert not keys_unique(raw)
+    assert not keys_proven_unique(msgspec.json.decode(raw, type=Page), raw)
+
+
+_TEXT = st.text(alphabet='ab:"\\\n\u00e9', max_size=4)
+_KEYS = st.sampled_from(["url", "entities", "description", "unread", "a:b", "id"])
+_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(0, 10**6), _TEXT),
+    lambda inner: st.one_of(st.lists(inner, max_size=3),
+                            st.lists(st.tuples(_KEYS, inner), max_size=4)),
+    max_leaves=8)
+# Members a user may have, of the types the fast path declares for them (so that
+# most pages are read, and the count is what decides), or of any JSON.
+_MEMBERS = st.one_of(
+    st.tuples(st.sampled_from(["id", "username", "name"]), st.one_of(st.none(), _TEXT)),
+    st.tuples(st.just("verified"), st.one_of(st.none(), st.booleans())),
+    st.tuples(st.just("public_metrics"), st.lists(st.tuples(
+        st.sampled_from(["followers_count", "tweet_count", "unread"]),
+        st.one_of(st.none(), st.integers(0, 10**6))), max_size=4)),
+    st.tuples(_KEYS, _VALUES))
+
+
+def _written(value: object) -> str:
+    """JSON of a value where lists of pairs are objects, pairs repeated as they are."""
+    if isinstance(value, list) and value and all(isinstance(v, tuple) for v in value):
+        return "{" + ", ".join(f"{json.dumps(k)}: {_written(v)}" for k, v in value) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_written(v) for v in value) + "]"
+    return json.dumps(value)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(_MEMBERS, max_size=6), min_size=1, max_size=3),
+       st.lists(st.tuples(st.sampled_from(["retrieved_at", "url", "version"]),
+                          st.just("2021-10-23T19:36:18Z")), min_size=1, max_size=3))
+def test_the_typed_count_agrees_with_reading_the_line_again(users, twarc):
+    """Wherever the typed reading takes a line, proving its keys unique from the typed
+    page gives `keys_unique`'s answer (pages made with keys repeated at random)."""
+    members = [[("id", "1"), ("username", "u:v"), *fields] for fields in users]
+    line = ('{"data": ' + _written(members)
+            + ', "__twarc": ' + _written(twarc) + "}")
+    raw = line.encode()
+    try:
+        decoded = msgspec.json.decode(raw, type=Page)
+    except msgspec.DecodeError:
+        return  # the exact path reads it: nothing to prove
+    assert keys_proven_unique(decoded, raw) is keys_unique(raw), line
+
+
+def test_ids_of_other_digits_go_to_the_exact_path(tmp_path):
+    path = tmp_path / "ids.jsonl"
+    path.write_text("\n".join([
+        page(user("\u0661\u0662", "arabic_indic")),  # digits to str.isdigit, not to the API
+        page(user("\u00b2", "superscript"), user("3", "beside")),
+        page(user("", "empty"), user("4", "beside")),
+        page(user("12a", "letter")),
+        page(user("5", "plain")),
+    ]) + "\n")
+    with pytest.raises(DataError) as fast:
+        load_snapshots([path], now=NOW)
+    with pytest.raises(DataError) as exact:
+        load_snapshots([path], now=NOW, fast=False)
+    assert str(fast.value) == str(exact.value)
+    assert [p.line for p in fast.value.problems] == [1, 2, 3, 4]
+    assert "'\u0661\u0662' is not a Twitter id (digits only)" in str(fast.value)
+
+
+def test_a_batch_is_split_at_a_month_boundary_in_utc():
+    def batch(times: list[str], platforms: list[str]) -> dict:
+        frame = conform(pd.DataFrame({"platform": platforms, "account_id": "1",
+                                      "snapshot_at": pd.to_datetime(times, utc=True,
+                                                                   format="ISO8601")}))
+        table = pa.Table.from_pandas(frame, schema=arrow_schema(), preserve_index=False)
+        return {name: list(rows) for name, rows in partition_positions(table).items()}
+
+    end, start = "2013-01-31T23:59:59.999999Z", "2013-02-01T00:00:00Z"
+    assert batch([end, end], ["twitter"] * 2) == {"platform=twitter/month=2013-01": [0, 1]}
+    assert batch([end, start, end], ["twitter"] * 3) == {
+        "platform=twitter/month=2013-01": [0, 2], "platform=twitter/month=2013-02": [1]}
+    assert batch(["2013-02-01T00:30:00+01:00", end], ["twitter"] * 2) == {
+        "platform=twitter/month=2013-01": [0, 1]}
+    assert batch([end, end], ["twitter", "mastodon"]) == {
+        "platform=mastodon/month=2013-01": [1], "platform=twitter/month=2013-01": [0]}
 
 
 def test_files_read_by_several_processes_give_the_same_dataset(tmp_path):

@@ -25,6 +25,7 @@ below, `load_snapshots(DIR)` for a dataset that fits in memory, and
 
 from __future__ import annotations
 
+import datetime
 import functools
 import json
 from collections import OrderedDict
@@ -258,9 +259,12 @@ def partition_positions(batch: pa.Table) -> dict[str, np.ndarray]:
     # Deferred: pyarrow only when this runs.
     import pyarrow.compute as pc
 
+    when = batch["snapshot_at"]
+    one = _one_partition(batch)
+    if one is not None:  # a harvest file: one platform, one month
+        return {one: np.arange(batch.num_rows)}
     platforms = batch["platform"].combine_chunks().dictionary_encode()
     names = platforms.dictionary.to_pylist()
-    when = batch["snapshot_at"]
     months = (pc.multiply(pc.year(when), 12).to_numpy(zero_copy_only=False)
               + pc.month(when).to_numpy(zero_copy_only=False) - 1)
     keys = platforms.indices.to_numpy(zero_copy_only=False) * 1_000_000 + months
@@ -272,6 +276,30 @@ def partition_positions(batch: pa.Table) -> dict[str, np.ndarray]:
         groups = dict(zip(keys[order][starts], np.split(order, starts[1:]), strict=True))
     return {partition_name(names[key // 1_000_000], *divmod(int(key % 1_000_000), 12)):
             positions for key, positions in groups.items()}
+
+
+def _one_partition(batch: pa.Table) -> str | None:
+    """The partition of every row of the batch, when they share one; else None.
+    Asked of the smallest and largest values (cheaper than every row's month)."""
+    # Deferred: pyarrow only when this runs.
+    import pyarrow.compute as pc
+
+    when = batch["snapshot_at"]
+    if not batch.num_rows or when.null_count or batch["platform"].null_count:
+        return None
+    platforms = pc.min_max(batch["platform"])
+    times = pc.min_max(when.cast("int64"))  # microseconds since 1970, UTC
+    platform = platforms["min"].as_py()
+    if platform != platforms["max"].as_py():
+        return None
+    first, last = (_EPOCH + datetime.timedelta(microseconds=times[end].as_py())
+                   for end in ("min", "max"))
+    if (first.year, first.month) != (last.year, last.month):
+        return None
+    return partition_name(platform, first.year, first.month - 1)
+
+
+_EPOCH = datetime.datetime(1970, 1, 1)
 
 
 def partition_name(platform: str, year: int, month0: int) -> str:

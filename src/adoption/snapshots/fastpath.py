@@ -18,11 +18,13 @@ gives another answer, only the same one sooner. A line is taken only if
 - msgspec reads it: JSON as RFC 8259 defines it, which Python's reader also
   accepts and reads to the same values (msgspec refuses NaN, Infinity, lone
   surrogates, deep nesting, which the exact path then judges);
-- no key is written twice in one object (`keys_unique`);
+- no key is written twice in one object (`keys_proven_unique`: from the typed
+  page, without reading the line again, unless the line holds a key the types
+  do not declare or an explicit null; then `keys_unique` reads it untyped);
 - it is a twarc2 page (`__twarc` with a `retrieved_at`) that is no account
   object itself, with at least one user in `data` or `includes.users`, and
   nothing else there (a tweet in `data` leaves the line to the exact path);
-- each user's id is a string of digits, its handle and name strings (or null),
+- each user's id is a string of the digits 0-9, its handle and name strings (or null),
   its creation date absent, empty or an ISO 8601 time (`iso_microseconds`),
   `verified` a boolean or null, `public_metrics` an object of whole counts
   from 0 to 2^63 - 1 (or absent, or null); and it has none of the keys that
@@ -42,6 +44,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import msgspec
+import numpy as np
 import pyarrow as pa
 
 from adoption.snapshots.api_formats import LARGEST_COUNT
@@ -49,23 +52,26 @@ from adoption.snapshots.dataset import arrow_schema
 from adoption.snapshots.snapshot_table import DTYPES, UNKNOWN, conform
 
 Count = Annotated[int, msgspec.Meta(ge=0, le=LARGEST_COUNT)]
-Digits = Annotated[str, msgspec.Meta(pattern=r"^[0-9]+\Z")]  # a Twitter id
 # No value satisfies both bounds: a key of this type must be absent.
 Absent = Annotated[str, msgspec.Meta(min_length=1, max_length=0)]
 UNSET: Any = msgspec.UNSET
 
 
-class Metrics(msgspec.Struct):
+# The types below are declared with `omit_defaults=True`, so that encoding a page
+# again writes exactly the keys the line had (see `keys_proven_unique`), and with
+# `gc=False`: decoded JSON holds no reference cycle, and a million objects the
+# garbage collector need not track make the decoding about twice as fast.
+class Metrics(msgspec.Struct, omit_defaults=True, gc=False):
     followers_count: Count | None = None
     following_count: Count | None = None
     tweet_count: Count | None = None
     listed_count: Count | None = None
 
 
-class User(msgspec.Struct):
+class User(msgspec.Struct, omit_defaults=True, gc=False):
     """A Twitter API v2 user object, as `formats` reads it without a word."""
 
-    id: Digits
+    id: str  # of digits only, which `Batch.take_line` checks for a whole page at once
     username: str | None  # required: `api_formats.account_format` looks for the key
     name: str | None = None
     created_at: str | None = None
@@ -76,18 +82,41 @@ class User(msgspec.Struct):
     screen_name: Absent | msgspec.UnsetType = UNSET  # a Twitter API v1.1 user
     did: Absent | msgspec.UnsetType = UNSET  # a Bluesky profile
     handle: Absent | msgspec.UnsetType = UNSET
+    # The other user.fields of API v2, which the import does not read: declared
+    # (as any JSON) only so that `keys_proven_unique` sees their keys.
+    affiliation: Any = UNSET
+    connection_status: Any = UNSET
+    description: Any = UNSET
+    entities: Any = UNSET
+    location: Any = UNSET
+    most_recent_tweet_id: Any = UNSET
+    pinned_tweet_id: Any = UNSET
+    profile_banner_url: Any = UNSET
+    profile_image_url: Any = UNSET
+    protected: Any = UNSET
+    receives_your_dm: Any = UNSET
+    subscription_type: Any = UNSET
+    url: Any = UNSET
+    verified_type: Any = UNSET
+    withheld: Any = UNSET
 
 
-class Twarc(msgspec.Struct):
+class Twarc(msgspec.Struct, omit_defaults=True, gc=False):
     retrieved_at: str
     synthetic: Any = None  # `adoption synth` writes true
+    url: Any = UNSET  # what twarc writes beside, unread
+    version: Any = UNSET
 
 
-class Includes(msgspec.Struct):
+class Includes(msgspec.Struct, omit_defaults=True, gc=False):
     users: list[User] | None = None
+    tweets: Any = UNSET  # expansions the import does not read (pinned tweets...)
+    places: Any = UNSET
+    media: Any = UNSET
+    polls: Any = UNSET
 
 
-class Page(msgspec.Struct, rename={"twarc": "__twarc"}):
+class Page(msgspec.Struct, rename={"twarc": "__twarc"}, omit_defaults=True, gc=False):
     """A twarc2 page, which is no account object itself."""
 
     twarc: Twarc
@@ -97,6 +126,8 @@ class Page(msgspec.Struct, rename={"twarc": "__twarc"}):
     acct: Absent | msgspec.UnsetType = UNSET
     did: Absent | msgspec.UnsetType = UNSET
     screen_name: Absent | msgspec.UnsetType = UNSET
+    errors: Any = UNSET  # users the API could not return, unread
+    meta: Any = UNSET
 
 
 _PAGE = msgspec.json.Decoder(Page)
@@ -127,7 +158,28 @@ def keys_unique(raw: bytes) -> bool:
     return raw.count(b":") == _ENCODER.encode(value).count(b":")
 
 
-@functools.lru_cache(maxsize=1 << 16)  # an archive repeats each creation date daily
+def keys_proven_unique(page: Page, raw: bytes) -> bool:
+    """`keys_unique(raw)` for a line already read into `page`, mostly without reading
+    the line a second time.
+
+    Encoding `page` again writes one key for each field that holds something
+    other than its default, and every string as it was read (those of the
+    fields declared `Any` included, with their objects' keys once each). Each of
+    those keys and strings stands for one of the line's, so the encoding has at
+    most the line's colons, and exactly as many only when every key of the line
+    was written back: none repeated, none unknown to the types (skipped by
+    msgspec, unseen), none holding its default (an explicit null). Equal counts
+    prove the keys unique; otherwise (a key the types do not declare, a null) the
+    line is read again untyped, as `keys_unique` does.
+    """
+    if b"\\u003" in raw:
+        return False
+    if _ENCODER.encode(page).count(b":") == raw.count(b":"):
+        return True
+    return keys_unique(raw)
+
+
+@functools.lru_cache(maxsize=1 << 12)  # a page's retrieval time, for its users
 def iso_microseconds(text: str) -> int | None:
     """Microseconds since 1970 (UTC) of a time such as 2010-03-03T12:49:24.000Z or
     2021-10-23T19:36:18+00:00; None for anything else, or an impossible date or
@@ -153,6 +205,19 @@ def iso_microseconds(text: str) -> int | None:
     return seconds * 1_000_000 + (int(fraction[1:].ljust(6, "0")) if fraction else 0)
 
 
+UNREADABLE: Any = object()  # a creation date that is no ISO 8601 time
+
+
+@functools.lru_cache(maxsize=1 << 16)  # an archive repeats each creation date daily
+def creation_microseconds(text: str | None) -> int | None:
+    """A user's `created_at`: None when absent or empty (unknown), UNREADABLE when it
+    is no time `iso_microseconds` reads (the exact path then judges it)."""
+    if text is None or text == "":
+        return None
+    stamp = iso_microseconds(text)
+    return UNREADABLE if stamp is None else stamp
+
+
 class Batch:
     """Rows of one batch, in the order read: those of the lines the fast path took, as
     Arrow columns, and those the exact path made (dicts, `api_formats.to_row`)."""
@@ -163,7 +228,7 @@ class Batch:
         self.rows = 0
         self._segments: list[pa.Table] = []
         self._exact: list[dict] = []
-        self._columns: dict[str, list] = _empty_columns()
+        self._fast = _FastRows()
 
     def __len__(self) -> int:
         return self.rows
@@ -181,32 +246,26 @@ class Batch:
         users, pointers = _users(page)
         if snapshot_at is None or not users:
             return False
-        texts = [user.created_at for user in users]
-        created = [None if text is None or text == "" else iso_microseconds(text)
-                   for text in texts]
-        if None in created and any(stamp is None and text
-                                   for stamp, text in zip(created, texts, strict=True)):
+        ids = [user.id for user in users]
+        digits = "".join(ids)  # checked at once: msgspec's pattern would call `re` per id
+        if not (digits.isascii() and digits.isdigit() and all(ids)):
+            return False  # an id that is no string of digits 0-9 (or an empty one)
+        created = list(map(creation_microseconds, [user.created_at for user in users]))
+        if UNREADABLE in created:
             return False  # a creation date for the exact path to judge
-        if not keys_unique(raw):
+        if not keys_proven_unique(page, raw):
             return False
         self._seal_exact()
-        count = len(users)
-        metrics = [user.public_metrics or _NO_METRICS for user in users]
-        columns = self._columns
-        columns["account_id"] += [user.id for user in users]
-        columns["handle"] += [user.username for user in users]
-        columns["name"] += [user.name for user in users]
-        columns["created_at"] += created
-        columns["verified"] += [user.verified for user in users]
-        columns["followers"] += [m.followers_count for m in metrics]
-        columns["following"] += [m.following_count for m in metrics]
-        columns["posts"] += [m.tweet_count for m in metrics]
-        columns["listed"] += [m.listed_count for m in metrics]
-        columns["snapshot_at"] += [snapshot_at] * count
-        columns["synthetic"] += [page.twarc.synthetic is True] * count
-        columns["source_line"] += [line] * count
-        columns["source_pointer"] += pointers
-        self.rows += count
+        fast = self._fast
+        fast.users += users
+        fast.ids += ids
+        fast.created += created
+        fast.pointers.append(pointers)
+        fast.snapshot_at.append(snapshot_at)
+        fast.synthetic.append(page.twarc.synthetic is True)
+        fast.lines.append(line)
+        fast.counts.append(len(users))
+        self.rows += len(users)
         return True
 
     # --- the exact path's rows ---
@@ -223,29 +282,20 @@ class Batch:
         """The first `limit` rows (at most), in the table's Arrow schema; the others stay."""
         self._seal_fast()
         self._seal_exact()
-        table = pa.concat_tables(self._segments) if self._segments else _empty_table()
+        segments = self._segments
+        table = (segments[0] if len(segments) == 1  # the usual case: all from one path
+                 else pa.concat_tables(segments) if segments else _empty_table())
         head, rest = table.slice(0, limit), table.slice(limit)
         self._segments = [rest] if rest.num_rows else []
         self.rows = rest.num_rows
         return head
 
     def _seal_fast(self) -> None:
-        columns = self._columns
-        count = len(columns["account_id"])
-        if not count:
+        fast = self._fast
+        if not fast.users:
             return
-        schema = arrow_schema()
-        arrays = {
-            "platform": pa.array(["twitter"] * count, pa.large_string()),
-            "sector": pa.array([UNKNOWN] * count, pa.large_string()),
-            "org_id": pa.nulls(count, pa.large_string()),
-            "org_name": pa.nulls(count, pa.large_string()),
-            "source_file": pa.array([self.source] * count, pa.large_string()),
-        }
-        for name, values in columns.items():
-            arrays[name] = pa.array(values, schema.field(name).type)
-        self._segments.append(pa.Table.from_arrays([arrays[n] for n in DTYPES], schema=schema))
-        self._columns = _empty_columns()
+        self._segments.append(fast.table(self.source))
+        self._fast = _FastRows()
 
     def _seal_exact(self) -> None:
         if not self._exact:
@@ -254,7 +304,7 @@ class Batch:
         import pandas as pd
 
         frame = conform(pd.DataFrame(self._exact))
-        self._segments.append(pa.Table.from_pandas(frame, schema=arrow_schema(),
+        self._segments.append(pa.Table.from_pandas(frame, schema=_schema(),
                                                    preserve_index=False))
         self._exact = []
 
@@ -262,31 +312,84 @@ class Batch:
 _NO_METRICS = Metrics()
 
 
-def _users(page: Page) -> tuple[list[User], list[str]]:
+class _FastRows:
+    """The lines the fast path took since the last segment: their users, and what
+    each line gives all its users (its time, number, pointers), once a line."""
+
+    def __init__(self) -> None:
+        self.users: list[User] = []
+        self.ids: list[str] = []
+        self.created: list[int | None] = []  # microseconds, per user
+        self.pointers: list[pa.Array] = []  # per line, `_pointers`
+        self.snapshot_at: list[int] = []  # per line, as are the three below
+        self.synthetic: list[bool] = []
+        self.lines: list[int] = []
+        self.counts: list[int] = []  # users of each line
+
+    def table(self, source: str) -> pa.Table:
+        """The rows as a table in the dataset's schema. Values that are the same for a
+        whole line (or batch) are repeated in Arrow, not in Python lists."""
+        users, counts = self.users, np.array(self.counts, np.int64)
+        count = len(users)
+        metrics = [user.public_metrics or _NO_METRICS for user in users]
+        per_line = functools.partial(np.repeat, repeats=counts)
+        text = pa.large_string()
+        arrays = {
+            "platform": pa.repeat(pa.scalar("twitter", text), count),
+            "account_id": pa.array(self.ids, text),
+            "handle": pa.array([user.username for user in users], text),
+            "name": pa.array([user.name for user in users], text),
+            "sector": pa.repeat(pa.scalar(UNKNOWN, text), count),
+            "org_id": pa.nulls(count, text),
+            "org_name": pa.nulls(count, text),
+            "snapshot_at": pa.array(per_line(np.array(self.snapshot_at, np.int64))
+                                    ).cast(_TIME),
+            "created_at": pa.array(self.created, pa.int64()).cast(_TIME),
+            "followers": pa.array([m.followers_count for m in metrics], pa.int64()),
+            "following": pa.array([m.following_count for m in metrics], pa.int64()),
+            "posts": pa.array([m.tweet_count for m in metrics], pa.int64()),
+            "listed": pa.array([m.listed_count for m in metrics], pa.int64()),
+            "verified": pa.array([user.verified for user in users], pa.bool_()),
+            "synthetic": pa.array(per_line(np.array(self.synthetic, np.bool_))),
+            "source_file": pa.repeat(pa.scalar(source, text), count),
+            "source_line": pa.array(per_line(np.array(self.lines, np.int64))),
+            "source_pointer": pa.concat_arrays(self.pointers),
+        }
+        return pa.Table.from_arrays([arrays[name] for name in DTYPES], schema=_schema())
+
+
+_TIME = pa.timestamp("us", tz="UTC")
+
+
+@functools.cache
+def _schema() -> pa.Schema:
+    """`dataset.arrow_schema`, made once (it is asked of pandas)."""
+    return arrow_schema()
+
+
+def _users(page: Page) -> tuple[list[User], pa.Array]:
     """The users of a page where `formats` finds them, and their JSON pointers."""
     data, includes = page.data, page.includes
     if isinstance(data, User):
-        users, pointers = [data], ["#/data"]
+        users, pointers = [data], _ONE_USER
     else:
         users = data or []
         pointers = _pointers("data", len(users))
     if includes is not None and includes.users:
         users = users + includes.users
-        pointers = pointers + _pointers("includes/users", len(includes.users))
+        pointers = pa.concat_arrays([pointers, _pointers("includes/users",
+                                                         len(includes.users))])
     return users, pointers
 
 
+_ONE_USER = pa.array(["#/data"], pa.large_string())  # `data` holds one user, no list
+
+
 @functools.lru_cache(maxsize=64)
-def _pointers(where: str, count: int) -> list[str]:
+def _pointers(where: str, count: int) -> pa.Array:
     """['#/data/0', '#/data/1', ...], made once per length (pages repeat them)."""
-    return [f"#/{where}/{index}" for index in range(count)]
-
-
-def _empty_columns() -> dict[str, list]:
-    return {name: [] for name in ("account_id", "handle", "name", "created_at", "verified",
-                                  "followers", "following", "posts", "listed", "snapshot_at",
-                                  "synthetic", "source_line", "source_pointer")}
+    return pa.array([f"#/{where}/{index}" for index in range(count)], pa.large_string())
 
 
 def _empty_table() -> pa.Table:
-    return arrow_schema().empty_table()
+    return _schema().empty_table()

@@ -40,7 +40,7 @@ from adoption.snapshots.snapshot_table import SnapshotWarning
 from adoption.snapshots.stream import BatchCounter, FileStream
 
 PARALLEL_FROM_BYTES = 16_000_000  # of stored files: below, one process reads them all
-CHUNKS_PER_WORKER = 4  # smaller chunks share the work out more evenly
+CHUNKS_PER_WORKER = 12  # small chunks share the work out evenly (a worker starts late)
 PARTS_PER_CHUNK = 100_000  # part numbers of chunk n: n * PARTS_PER_CHUNK + 1, ...
 
 
