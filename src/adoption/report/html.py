@@ -24,8 +24,8 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
+import jinja2
 import nbformat
-from markupsafe import Markup, escape
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
@@ -92,38 +92,29 @@ CHART_KEY = "adoption_chart"
 
 
 def chart_figure_html(entry: Mapping, charts_dir: Path, language: str, index_href: str) -> str:
-    """One chart on a report page: the card PNG inline (the page stays self-contained),
-    its alt text, and links to its files and to its citations on the index. `data-*`
-    name its interactive page and frame heights, for `interactive.js`."""
+    """One chart on a report page (`templates/adoption/chart_figure.html.j2`): the card
+    PNG inline (the page stays self-contained), its alt text, and links to its files
+    and to its citations on the index."""
     files = entry["files"]
-    png = base64.b64encode((charts_dir / files["png"]).read_bytes()).decode("ascii")
-    size = entry["sizes"]["png"]
-    downloads = [(files["png"], "file_png"), (files["svg"], "file_svg"),
-                 (files["csv"], "file_csv")]
-    links = " ".join(
-        f'<a href="{escape(CHARTS_HREF + quote(file))}" download>'
-        f'{escape(say("report." + key, language))}</a>' for file, key in downloads)
-    cite = f'{index_href}#chart-{quote(entry["name"])}'
-    return str(Markup(
-        '<figure class="chart" id="chart-{name}" lang="{lang}"{interactive}>'
-        '<img src="data:image/png;base64,{png}" alt="{alt}" width="{width}" height="{height}">'
-        '<figcaption class="chart-links">{download}: {links} <a href="{cite}">{cite_label}</a>'
-        "</figcaption></figure>"
-    ).format(name=entry["name"], lang=entry["lang"], png=png, alt=entry["alt_text"],
-             width=size["width"], height=size["height"],
-             download=say("report.download", language), links=Markup(links), cite=cite,
-             cite_label=say("report.cite", language),
-             interactive=_interactive_attributes(entry)))
+    interactive = None
+    if "html" in files:
+        height = entry.get("embed", {}).get("height", DEFAULT_HEIGHT)
+        interactive = {"src": CHARTS_HREF + quote(files["html"]), "height": height,
+                       "tall": max(height, TALL_HEIGHT)}
+    return _figure_template().render(
+        entry=entry, interactive=interactive, charts_href=CHARTS_HREF, index_href=index_href,
+        png=base64.b64encode((charts_dir / files["png"]).read_bytes()).decode("ascii"),
+        downloads=[(files["png"], "file_png"), (files["svg"], "file_svg"),
+                   (files["csv"], "file_csv")],
+        say=lambda key: say(key, language))
 
 
-def _interactive_attributes(entry: Mapping) -> Markup:
-    if "html" not in entry["files"]:
-        return Markup("")
-    height = entry.get("embed", {}).get("height", DEFAULT_HEIGHT)
-    return Markup(' data-interactive="{src}" data-title="{title}" data-height="{height}" '
-                  'data-tall="{tall}"').format(
-        src=CHARTS_HREF + quote(entry["files"]["html"]), title=entry["title"],
-        height=height, tall=max(height, TALL_HEIGHT))
+@cache
+def _figure_template() -> jinja2.Template:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES / "adoption"), autoescape=True,
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=False)
+    return environment.get_template("chart_figure.html.j2")
 
 
 @cache
