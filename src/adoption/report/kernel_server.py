@@ -246,17 +246,19 @@ def serve() -> NoReturn:
     while True:
         ready, _, _ = select.select([sys.stdin, listener], [], [])
         if sys.stdin in ready:
-            # Nothing to save or close: skip tearing down the modules (half a second).
-            os._exit(0)
+            # The build is done, or died: a dying build's files close before Linux
+            # sends us SIGTERM, so the folder is removed here too. Nothing else to
+            # save or close: skip tearing down the modules (half a second).
+            _end(folder, status=0)
         connection, _ = listener.accept()
         connection.settimeout(10)  # a client sends its request at once
         with connection, contextlib.suppress(OSError, ValueError):  # a client gone: next
             _serve_one(connection, listener, environment, set_by_imports)
 
 
-def _end(folder: str) -> NoReturn:
+def _end(folder: str, status: int = 1) -> NoReturn:
     shutil.rmtree(folder, ignore_errors=True)
-    os._exit(1)
+    os._exit(status)
 
 
 def _serve_one(connection: socket.socket, listener: socket.socket,
