@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -18,6 +19,7 @@ from filelock import FileLock
 from test_report_build import FIXTURES, build, report, write_config
 
 from adoption.cli import main
+from adoption.report.execute import SOCKETS_PREFIX, clear_abandoned_sockets
 from adoption.report.kernel_server import SWITCH_VARIABLE, forking_available
 from adoption.report.lock import LOCK_FILE, OWNER_FILE
 from adoption.report.state import STATE_DIR
@@ -142,7 +144,17 @@ def test_what_a_killed_build_left_is_cleared_by_the_next(project):
     for path in leftovers:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("half")
-    assert build(project).up_to_date == ["hi"]
+    # Kernel sockets of a process that has ended, and of one that runs (this one).
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    abandoned = Path(tempfile.mkdtemp(prefix=f"{SOCKETS_PREFIX}{ended.pid}-"))
+    (abandoned / "kernel-1").write_text("")
+    in_use = Path(tempfile.mkdtemp(prefix=f"{SOCKETS_PREFIX}{os.getpid()}-"))
+    try:
+        assert build(project).up_to_date == ["hi"]
+        assert not abandoned.exists() and in_use.is_dir()
+    finally:
+        shutil.rmtree(in_use)
     assert not any(path.exists() for path in leftovers)
     assert sorted(p.name for p in (out / STATE_DIR).iterdir()) == [LOCK_FILE, "state.json"]
 
@@ -211,6 +223,14 @@ def test_no_process_outlives_a_killed_build(project, jobs, fork, processes):
             time.sleep(0.2)
         assert processes_marked(token) == [], f"of {started}"
         assert not any(folder.exists() for folder in folders)
+        # The report's socket folder, named after the killed process that made it,
+        # is what the next build removes.
+        pids = {process.split()[0] for process in started}
+        sockets = [folder for folder in Path(tempfile.gettempdir()).glob(f"{SOCKETS_PREFIX}*")
+                   if folder.name.removeprefix(SOCKETS_PREFIX).split("-")[0] in pids]
+        assert len(sockets) == int(jobs)
+        clear_abandoned_sockets()
+        assert not any(folder.exists() for folder in sockets)
     finally:
         for survivor in processes_marked(token):  # leave nothing behind whatever happens
             os.kill(int(survivor.split()[0]), signal.SIGKILL)

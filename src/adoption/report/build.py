@@ -42,7 +42,13 @@ from adoption.problems import DataError, problem
 from adoption.report.citations import INDEX_PAGES
 from adoption.report.config import BuildConfig, ReportSpec, load_config, with_base_url
 from adoption.report.data_package import publish_dataset
-from adoption.report.execute import Job, Outcome, kernel_environment, run_job
+from adoption.report.execute import (
+    Job,
+    Outcome,
+    clear_abandoned_sockets,
+    kernel_environment,
+    run_job,
+)
 from adoption.report.findings import key_findings
 from adoption.report.fingerprint import data_inputs, library_digest, report_digest, shown_notebook
 from adoption.report.lifeline import end_with_build
@@ -84,6 +90,7 @@ def build_reports(config_path: str | Path | BuildConfig, out_dir: str | Path, *,
     stream = stream or sys.stderr
     with output_lock(out, wait, stream):
         clean_leftovers(out)
+        clear_abandoned_sockets()
         return _build(config, selected, out, jobs, force, only, stream, started)
 
 

@@ -178,20 +178,59 @@ def kernel_environment() -> dict[str, str]:
     return environment
 
 
+SOCKETS_PREFIX = "adoption-sockets-"  # then the owner's process id, a dash, random
+
+
 @contextmanager
 def _kernel_sockets() -> Iterator[str]:
     """A private place for the kernel's Unix sockets.
 
     Kernel and client run on one machine, so they talk over Unix sockets rather
-    than open TCP ports. Each report gets its own short folder: kernels started at
-    the same moment must not pick the same socket names, and a socket path must
-    stay under about 100 characters.
+    than open TCP ports. Each report gets its own short folder in the temporary
+    folder: kernels started at the same moment must not pick the same socket names,
+    and a socket path must stay under about 100 characters. The folder is named
+    after this process, so that the next build can remove it should this process
+    be killed before it does (`clear_abandoned_sockets`).
     """
-    folder = tempfile.mkdtemp(prefix="adoption-")
+    folder = tempfile.mkdtemp(prefix=f"{SOCKETS_PREFIX}{os.getpid()}-")
     try:
         yield os.path.join(folder, "kernel")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def clear_abandoned_sockets() -> None:
+    """Remove the socket folders of killed builds: those whose process has ended.
+
+    A folder whose process id is running again (recycled) is kept: it is removed by a
+    later build, never one in use. Only where a process can be asked whether it
+    runs without being signalled (on Windows `os.kill` would end it)."""
+    if os.name != "posix":
+        return
+    for folder in Path(tempfile.gettempdir()).glob(f"{SOCKETS_PREFIX}*-*"):
+        owner = folder.name.removeprefix(SOCKETS_PREFIX).partition("-")[0]
+        if owner.isdigit() and not _running(int(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """Whether the process has ended but not been reaped (a killed build's workers can
+    stay so where the system's first process does not reap orphans, as in containers)."""
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:  # not Linux, or gone meanwhile
+        return False
+    return status.rpartition(")")[2].split()[:1] == ["Z"]
 
 
 def _refusal(job: Job, problems: dict[str, str], config_file: str) -> str:
