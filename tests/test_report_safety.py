@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -238,3 +239,40 @@ def test_no_process_outlives_a_killed_build(project, jobs, fork, processes):
     write_config(project, report("a", "sleepy", seconds=0))
     assert build(project).ok
     assert sorted(p.name for p in staging.iterdir()) == [LOCK_FILE, "state.json"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a kernel's parent is found through /proc")
+def test_a_killed_worker_fails_the_build_with_a_message_not_a_traceback(project):
+    """As the out-of-memory killer would end a worker: the build says so, exits 1,
+    and publishes nothing half-built."""
+    write_config(project, report("a", "sleepy", seconds=120), report("b", "sleepy", seconds=120))
+    token = uuid.uuid4().hex
+    # Kernels started the usual way are their worker's children: a way to find one.
+    environment = {**os.environ, "ADOPTION_TEST_BUILD": token, SWITCH_VARIABLE: "0"}
+    log = project / "build.log"  # a file: a pipe stays open while any child lives
+    with log.open("w") as stderr:
+        build_process = subprocess.Popen(command(project, "--jobs", "2"), env=environment,
+                                         stdout=subprocess.DEVNULL, stderr=stderr)
+    try:
+        wait_for(lambda: len(kernels_marked(token)) == 2)
+        kernel = kernels_marked(token)[0]
+        worker = int(re.search(r"^PPid:\s+(\d+)", Path(f"/proc/{kernel}/status").read_text(),
+                               re.MULTILINE).group(1))
+        os.kill(worker, signal.SIGKILL)
+        build_process.wait(timeout=60)
+        err = log.read_text()
+    finally:
+        build_process.kill()
+        for survivor in processes_marked(token):
+            os.kill(int(survivor.split()[0]), signal.SIGKILL)
+    assert build_process.returncode == 1, err
+    assert "Traceback" not in err
+    assert "ended abruptly (killed, or out of memory)" in err
+    assert not (project / "reports" / "a.html").exists()
+    assert not (project / "reports" / "b.html").exists()
+
+
+def kernels_marked(token: str) -> list[str]:
+    """The process ids of the build's kernels."""
+    return [process.split()[0] for process in processes_marked(token)
+            if "ipykernel_launcher" in process]

@@ -28,11 +28,13 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from multiprocessing import get_all_start_methods, get_context
+from multiprocessing import active_children, get_all_start_methods, get_context
 from multiprocessing.context import BaseContext
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from adoption import __version__
@@ -57,6 +59,7 @@ from adoption.report.progress import Progress
 from adoption.report.state import STATE_DIR, BuildState
 
 EXECUTED_DIR = "executed"
+WATCH_SECONDS = 1.0  # how often a parallel build checks that its workers live
 CHARTS_DIR = "charts"
 MANIFEST = "manifest.json"
 
@@ -177,6 +180,7 @@ def _execute(work: list[Job], jobs: int, progress: Progress) -> Iterator[Outcome
             progress.started(job.name)
             yield run_job(job)
         return
+    others = set(active_children())  # not the pool's (a notebook calling us may have some)
     # Workers end with the build, even when it is killed (see `lifeline`).
     with ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=_worker_context(),
                              initializer=end_with_build, initargs=(os.getpid(),)) as pool:
@@ -187,20 +191,55 @@ def _execute(work: list[Job], jobs: int, progress: Progress) -> Iterator[Outcome
             while queue and len(pending) < jobs:
                 job = queue.pop(0)
                 progress.started(job.name)
-                pending[pool.submit(run_job, job, dict(os.environ))] = job.name
+                try:
+                    future = pool.submit(run_job, job, dict(os.environ))
+                except BrokenProcessPool as broken:  # a worker was killed: see `_result`
+                    future = Future()
+                    future.set_exception(broken)
+                pending[future] = job.name
 
+        workers: set[BaseProcess] = set()  # the pool's, known from when they start
         try:
             fill()
             while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    pending.pop(future)
+                _wake_the_pool_if_a_worker_died(workers, others)
+                done, _ = wait(pending, timeout=WATCH_SECONDS, return_when=FIRST_COMPLETED)
+                if not done:
+                    continue
+                names = {future: pending.pop(future) for future in done}
                 fill()  # every worker busy again before this process publishes
-                for future in done:
-                    yield future.result()
+                for future, name in names.items():
+                    yield _result(future, name)
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def _wake_the_pool_if_a_worker_died(workers: set[BaseProcess],
+                                    others: set[BaseProcess]) -> None:
+    """End the other workers when one has died, so that the pool notices.
+
+    The pool watches the workers it knew of when it last woke, and (Python 3.11)
+    starts them as reports are submitted, after waking: a worker started then and
+    killed outright (the out-of-memory killer) can go unnoticed, and the build
+    would wait for ever. Ending the others wakes it: it then fails every report in
+    flight with BrokenProcessPool (see `_result`), as it does when it notices."""
+    workers.update(set(active_children()) - others)
+    if any(worker.exitcode is not None for worker in workers):
+        for worker in workers:
+            if worker.exitcode is None:
+                worker.terminate()
+
+
+def _result(future: Future, name: str) -> Outcome:
+    """A worker's outcome; a failure of the report when its worker was killed (the out-
+    of-memory killer, say), which also ends the other workers and the reports after."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        error = (f"Report '{name}' was not built: the process building it, or another "
+                 "of the build's, ended abruptly (killed, or out of memory).")
+        return Outcome(name, False, 0.0, error, error)
 
 
 def _worker_context() -> BaseContext:
