@@ -6,6 +6,7 @@ staged files into place only when the whole report succeeded (see `build`).
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sys
@@ -86,9 +87,17 @@ def run_job(job: Job, environment: Mapping[str, str] | None = None) -> Outcome:
     return Outcome(job.name, not error, time.perf_counter() - started, error, note)
 
 
+def _without_a_second_kernel_died_line(record: logging.LogRecord) -> bool:
+    """nbclient logs "Kernel died while waiting for execute reply." through papermill's
+    logger; the report's failure says so already, with the likely causes. Papermill's
+    other messages (a notebook without a parameters cell, say) still reach the user."""
+    return not record.getMessage().startswith("Kernel died")
+
+
 def _run(job: Job) -> tuple[str, str]:
     """Run the report; ('', '') on success, else the failure's error and note."""
     without_iri_format_checks()
+    logging.getLogger("papermill").addFilter(_without_a_second_kernel_died_line)
     # Deferred: nbformat and papermill and traitlets only when this runs.
     import nbformat
     import papermill
