@@ -94,8 +94,10 @@ def test_a_report_is_byte_identical_with_either_kind_of_kernel(monkeypatch, tmp_
     for fork in ("1", "0"):
         monkeypatch.setenv(SWITCH_VARIABLE, fork)
         out = tmp_path / "reports"  # the same folder: the notebook names it
-        outcome = build_reports(PROJECT_ROOT / "reports.toml", out, jobs=1, force=True,
-                                only=["ngo-practitioner-surveys"])
+        # A build of one report starts no server of its own: this one forks its kernel.
+        with kernel_server(kernel_environment()):
+            outcome = build_reports(PROJECT_ROOT / "reports.toml", out, jobs=1, force=True,
+                                    only=["ngo-practitioner-surveys"])
         assert outcome.ok, outcome.failed
         # Everything but the indexes, which say how long each report took.
         outputs[fork] = {path.relative_to(out): path.read_bytes()

@@ -207,7 +207,9 @@ def test_ctrl_c_leaves_no_half_written_report(project, jobs):
     assert build(project).ok
     page = project / "reports" / "slow.html"
     good = page.read_bytes()
-    write_config(project, report("slow", "sleepy", seconds=60))
+    # Two reports to run, so that the build forks their kernels from its kernel server
+    # (on Linux), which Ctrl-C reaches too.
+    write_config(project, report("slow", "sleepy", seconds=60), report("hi", "greeting"))
     command = [sys.executable, "-m", "adoption", "report", "--config",
                str(project / "reports.toml"), "--out", str(project / "reports"),
                "--jobs", jobs]

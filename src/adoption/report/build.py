@@ -29,7 +29,7 @@ import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from multiprocessing import active_children, get_all_start_methods, get_context
@@ -49,11 +49,12 @@ from adoption.report.execute import (
     Outcome,
     clear_abandoned_sockets,
     kernel_environment,
+    run_in_worker,
     run_job,
+    start_worker,
 )
 from adoption.report.findings import key_findings
 from adoption.report.fingerprint import data_inputs, library_digest, report_digest, shown_notebook
-from adoption.report.lifeline import end_with_build
 from adoption.report.lock import DEFAULT_WAIT, clean_leftovers, output_lock
 from adoption.report.progress import Progress
 from adoption.report.state import STATE_DIR, BuildState
@@ -153,7 +154,10 @@ def _run_plan(plan: list[tuple[ReportSpec, str]], config: BuildConfig, out: Path
 
     try:
         # Every report's kernel forks from one process that imported the stack once.
-        with kernel_server(kernel_environment()):
+        # For a single kernel that gains nothing (the server imports what the kernel
+        # would), and costs a notebook that needs little the server's imports.
+        server = kernel_server(kernel_environment()) if len(work) > 1 else nullcontext()
+        with server:
             for result in _execute(work, jobs, progress):
                 progress.finished(result)
                 with _sigint_held():
@@ -183,7 +187,7 @@ def _execute(work: list[Job], jobs: int, progress: Progress) -> Iterator[Outcome
     others = set(active_children())  # not the pool's (a notebook calling us may have some)
     # Workers end with the build, even when it is killed (see `lifeline`).
     with ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=_worker_context(),
-                             initializer=end_with_build, initargs=(os.getpid(),)) as pool:
+                             initializer=start_worker, initargs=(os.getpid(),)) as pool:
         pending: dict[Future, str] = {}
         queue = list(work)
 
@@ -192,7 +196,7 @@ def _execute(work: list[Job], jobs: int, progress: Progress) -> Iterator[Outcome
                 job = queue.pop(0)
                 progress.started(job.name)
                 try:
-                    future = pool.submit(run_job, job, dict(os.environ))
+                    future = pool.submit(run_in_worker, job, dict(os.environ))
                 except BrokenProcessPool as broken:  # a worker was killed: see `_result`
                     future = Future()
                     future.set_exception(broken)

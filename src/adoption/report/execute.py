@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -17,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from adoption.report.lifeline import end_with_build
 from adoption.report.parameters import parameter_problems
 
 PARAMETERS_TAG = "parameters"
@@ -85,6 +87,37 @@ def run_job(job: Job, environment: Mapping[str, str] | None = None) -> Outcome:
         error = f"Report '{job.name}' could not be built: {kind}: {unexpected}"
         note = f"Report '{job.name}' could not be built: {kind}."
     return Outcome(job.name, not error, time.perf_counter() - started, error, note)
+
+
+# In a build's worker: whether it is running a report now (see `start_worker`).
+_running_a_report = False
+
+
+def start_worker(build_pid: int) -> None:
+    """A build worker's first step: end with the build (see `lifeline`), and take
+    Ctrl-C only while it runs a report.
+
+    The terminal sends Ctrl-C to every process of the build. A worker running a
+    report stops it, as a build in one process does; a worker waiting for its next
+    report leaves it to the build, which then stops the pool (else the pool's queue
+    would print a traceback of the interrupted wait)."""
+    end_with_build(build_pid)
+    signal.signal(signal.SIGINT, _interrupt_a_running_report)
+
+
+def _interrupt_a_running_report(signum: int, frame: object) -> None:
+    if _running_a_report:
+        raise KeyboardInterrupt
+
+
+def run_in_worker(job: Job, environment: Mapping[str, str]) -> Outcome:
+    """`run_job` in a build's worker (started by `start_worker`)."""
+    global _running_a_report
+    _running_a_report = True
+    try:
+        return run_job(job, environment)
+    finally:
+        _running_a_report = False
 
 
 def _without_a_second_kernel_died_line(record: logging.LogRecord) -> bool:
