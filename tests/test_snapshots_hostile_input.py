@@ -225,6 +225,32 @@ def test_an_over_long_line_is_refused_past_the_limit(run, tmp_path):
     assert len(load_snapshots([harvest], now=NOW)) == 2  # under the default limit of 64 MB
 
 
+def damaged(whole: bytes, how: str) -> bytes:
+    """A gzip file cut short (an interrupted copy), or with its first deflate block
+    overwritten (a bad disk), or with its CRC wrong."""
+    if how == "cut short":
+        return whole[:len(whole) // 2]
+    if how == "overwritten":  # the first deflate block, after the 10 bytes of header
+        return whole[:10] + b"\xff" * 64 + whole[74:]
+    return whole[:-8] + bytes(8)  # CRC-32 and length of the content: zero
+
+
+@pytest.mark.parametrize("how", ["cut short", "overwritten", "wrong checksum"])
+def test_a_damaged_gzip_file_is_a_clear_error(run, tmp_path, how):
+    """Each way a .gz can be damaged (here one that inflates fast, through ISA-L)
+    is a message naming the file, exit 1, and nothing written."""
+    lines = [page(*(user(str(n * 100 + k), f"user{n}_{k}", followers=n * k) for k in range(100)))
+             for n in range(1, 200)]
+    harvest = tmp_path / "h.jsonl.gz"
+    harvest.write_bytes(damaged(gzip.compress("\n".join(lines).encode() + b"\n"), how))
+    out = tmp_path / "out.parquet"
+    code, _, err = run("snapshots", "import", harvest, "-o", out)
+    assert code == 1
+    assert f"{harvest}" in err and "is a damaged gzip file (" in err
+    assert "(expected a complete .gz file)" in err
+    assert not out.exists() and leftovers(tmp_path) == []
+
+
 def test_an_over_long_document_is_refused_past_the_limit(run, tmp_path):
     document = tmp_path / "profiles.json"
     profiles = [{"did": f"did:plc:{n}", "handle": f"p{n}.bsky.social", "followersCount": n}

@@ -133,7 +133,9 @@ def _define_table(con, parts: list[Path], assignment: pd.DataFrame | None) -> No
     (`apply_sector_map`: the map's sector, org_id and org_name where it names the
     account); and `sorted_rows`: the rows as imported, sorted by platform, account
     and time, their sectors to be mapped batch by batch (`SectorLookup`), which
-    spares the sort three columns (a quarter of its time at 10M rows)."""
+    spares the sort three columns (a quarter of its time at 10M rows), and their
+    source file as a number in `source_files` (`SourceFiles`): a path on every row
+    was half of what the sort moved and spilled."""
     source = parquet_source(parts) if parts else _empty_source()
     con.register("assignment", assignment if assignment is not None else empty_assignment())
     columns = ", ".join(f"coalesce(a.{c}, t.{c}) AS {c}" if c in MAPPED else f"t.{c}"
@@ -143,9 +145,15 @@ def _define_table(con, parts: list[Path], assignment: pd.DataFrame | None) -> No
         SELECT {columns}
         FROM {source} t LEFT JOIN assignment a
             ON a.platform = t.platform AND a.account_id = t.account_id""")
+    con.execute(f"""CREATE TEMP TABLE source_files AS
+                    SELECT source_file, (row_number() OVER (ORDER BY source_file) - 1)::BIGINT
+                        AS file_number
+                    FROM (SELECT DISTINCT source_file FROM {source} WHERE source_file NOTNULL)""")
+    columns = ", ".join("f.file_number" if c == "source_file" else f"t.{c}" for c in DTYPES)
     con.execute(f"""CREATE VIEW sorted_rows AS
-                    SELECT {", ".join(DTYPES)} FROM {source}
-                    ORDER BY platform, account_id, snapshot_at""")
+                    SELECT {columns} FROM {source} t
+                        LEFT JOIN source_files f ON f.source_file = t.source_file
+                    ORDER BY t.platform, t.account_id, t.snapshot_at""")
 
 
 MAPPED = ("sector", "org_id", "org_name")  # the columns a sector map gives an account
@@ -189,6 +197,26 @@ class SectorLookup:
             schema=batch.schema)
 
 
+class SourceFiles:
+    """`sorted_rows`' file numbers turned back into the files' names, in Arrow."""
+
+    def __init__(self, con):
+        self.names = con.sql("SELECT source_file FROM source_files ORDER BY file_number"
+                             ).to_arrow_table()["source_file"].combine_chunks()
+
+    def apply(self, batch):
+        """The batch with its `file_number` column (where `source_file` belongs) named."""
+        # Deferred: pyarrow only when this runs.
+        import pyarrow as pa
+
+        names = batch.schema.names
+        index = names.index("file_number")
+        columns = list(batch.columns)
+        columns[index] = self.names.take(columns[index])
+        names[index] = "source_file"
+        return pa.RecordBatch.from_arrays(columns, names=names)
+
+
 def _empty_source() -> str:
     """No part at all (the files held only empty pages): no row, the table's columns."""
     types = {"string": "VARCHAR", "Int64": "BIGINT", "boolean": "BOOLEAN", "bool": "BOOLEAN"}
@@ -199,8 +227,9 @@ def _empty_source() -> str:
 
 def _write(con, aside: Path, suffix: str, batch_rows: int, sectors: SectorLookup) -> None:
     schema = arrow_schema()
+    files = SourceFiles(con)
     sorted_rows = con.sql("SELECT * FROM sorted_rows").to_arrow_reader(batch_rows)
-    reader = (sectors.apply(batch.cast(schema)) for batch in sorted_rows)
+    reader = (sectors.apply(files.apply(batch).cast(schema)) for batch in sorted_rows)
     if suffix.lower() == ".csv":
         _write_csv(reader, aside)
     else:
