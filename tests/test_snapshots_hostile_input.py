@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import subprocess
 import sys
 import textwrap
@@ -516,6 +517,40 @@ def test_import_to_one_file_is_load_snapshots_table(tmp_path, mixed_archive):
     import_to_file(files, again, batch_rows=2, **options)
     assert again.read_bytes() == out.read_bytes()  # deterministic
     assert leftovers(tmp_path) == []
+
+
+def test_one_file_sorts_accounts_as_text_on_every_platform(tmp_path):
+    """The export sorts the accounts by number (their rank) and names them after: the
+    order is still the text's ("10" before "9"), per platform, then time, as
+    `load_snapshots` sorts in pandas. The same ids on two platforms, files given
+    out of time order, a row's own sector kept where the map names no account."""
+    rng = random.Random(7)
+    ids = sorted({str(rng.randrange(1, 10 ** rng.randrange(1, 19))) for _ in range(150)})
+    rng.shuffle(ids)
+    days = ["2021-03-01", "2021-01-01", "2021-02-01"]  # not in time order
+    harvests = []
+    for day in days:
+        harvest = tmp_path / f"{day}.jsonl"
+        harvest.write_text("".join(
+            page(*(user(i, f"t{i}", followers=rng.randrange(100)) for i in ids[at:at + 40]),
+                 retrieved_at=f"{day}T10:00:00Z") + "\n" for at in range(0, len(ids), 40)))
+        harvests.append(harvest)
+    table = tmp_path / "table.csv"
+    rows = [f"{platform},{i},{platform[0]}{i},{day}T{hour:02d}:00:00Z,{sector}"
+            for platform in ("mastodon", "twitter") for i in ids[:60]
+            for day, hour in [("2021-01-15", 9), ("2020-12-01", 23)]
+            for sector in [rng.choice(["nonprofit", "business", "unknown"])]]
+    rng.shuffle(rows)
+    table.write_text("platform,account_id,handle,snapshot_at,sector\n" + "\n".join(rows) + "\n")
+    sectors = tmp_path / "sectors.csv"
+    sectors.write_text("platform,account_id,sector,org_name\n"
+                       + "".join(f"twitter,{i},business,Org {i}\n" for i in ids[60::7]))
+    files = [*harvests, table]
+    expected = load_snapshots(files, sector_map=sectors, now=NOW)
+    assert expected["account_id"].str.len().nunique() > 5  # text and number orders differ
+    out = tmp_path / "out.parquet"
+    import_to_file(files, out, sector_map=sectors, now=NOW, batch_rows=13)
+    pd.testing.assert_frame_equal(pd.read_parquet(out), expected)
 
 
 def test_a_dataset_exports_to_one_file_with_its_sector_map(tmp_path, mixed_archive):
