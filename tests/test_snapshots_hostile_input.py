@@ -549,8 +549,14 @@ def test_one_file_sorts_accounts_as_text_on_every_platform(tmp_path):
     expected = load_snapshots(files, sector_map=sectors, now=NOW)
     assert expected["account_id"].str.len().nunique() > 5  # text and number orders differ
     out = tmp_path / "out.parquet"
-    import_to_file(files, out, sector_map=sectors, now=NOW, batch_rows=13)
+    written = import_to_file(files, out, sector_map=sectors, now=NOW, batch_rows=13)
     pd.testing.assert_frame_equal(pd.read_parquet(out), expected)
+    # What the command says it wrote, counted by pandas from the table.
+    unknown = expected[expected["sector"] == "unknown"]
+    assert written.rows == len(expected) == 3 * len(ids) + 2 * 2 * 60
+    assert written.accounts == expected.groupby("platform")["account_id"].nunique().to_dict()
+    assert written.unknown_accounts == len(unknown[["platform", "account_id"]].drop_duplicates())
+    assert 0 < written.unknown_accounts < sum(written.accounts.values())
 
 
 def test_a_dataset_exports_to_one_file_with_its_sector_map(tmp_path, mixed_archive):

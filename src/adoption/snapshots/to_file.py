@@ -39,7 +39,6 @@ from adoption.snapshots.importer import SkippedFile, import_snapshots
 from adoption.snapshots.jsonfile import DEFAULT_MAX_DOCUMENT_MB
 from adoption.snapshots.load import _stored_map as agreed
 from adoption.snapshots.repeats import IMPORT_MEMORY_LIMIT
-from adoption.snapshots.sectors import empty_assignment
 from adoption.snapshots.snapshot_table import DTYPES, UNKNOWN, conform
 from adoption.snapshots.stream import DEFAULT_BATCH_ROWS
 
@@ -106,11 +105,11 @@ def import_to_file(
             max_document_mb=max_document_mb, progress=progress, workers=workers, fast=fast)
         parts = SnapshotDataset(work / "dataset").part_paths()
         with _connection(work) as con:
-            _define_table(con, parts, report.assignment)
-            sectors = SectorLookup(report.assignment)
-            write_atomically(out, lambda aside: _write(con, aside, out.suffix, batch_rows,
-                                                       sectors))
-            written = _counts(con, out, len(files))
+            _define_table(con, parts)
+            rows = SortedRows(con, SectorLookup(report.assignment))
+            write_atomically(out, lambda aside: _write(rows.batches(con, batch_rows), aside,
+                                                       out.suffix))
+        written = rows.tally.written(out, len(files))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     written.skipped = report.skipped
@@ -128,11 +127,9 @@ def _connection(work: Path):
     return connect(memory_limit=IMPORT_MEMORY_LIMIT, temp_directory=work / "spill")
 
 
-def _define_table(con, parts: list[Path], assignment: pd.DataFrame | None) -> None:
-    """Views `unsorted_table`: the table's columns in order, sectors from the map
-    (`apply_sector_map`: the map's sector, org_id and org_name where it names the
-    account); and `sorted_rows`: the rows as imported, sorted by platform, account
-    and time, to be completed batch by batch in Arrow (`SortedRows`).
+def _define_table(con, parts: list[Path]) -> None:
+    """The view `sorted_rows`: the rows as imported, sorted by platform, account and
+    time, to be completed batch by batch in Arrow (`SortedRows`).
 
     What the sort moves is kept small, because it is most of the export's time
     (and spills to disk past `IMPORT_MEMORY_LIMIT`): each row's account is a
@@ -144,14 +141,6 @@ def _define_table(con, parts: list[Path], assignment: pd.DataFrame | None) -> No
     ids in it, 8.6 s without.
     """
     source = parquet_source(parts) if parts else _empty_source()
-    con.register("assignment", assignment if assignment is not None else empty_assignment())
-    columns = ", ".join(f"coalesce(a.{c}, t.{c}) AS {c}" if c in MAPPED else f"t.{c}"
-                        for c in DTYPES)
-    con.execute(f"""
-        CREATE VIEW unsorted_table AS
-        SELECT {columns}
-        FROM {source} t LEFT JOIN assignment a
-            ON a.platform = t.platform AND a.account_id = t.account_id""")
     con.execute(f"""
         CREATE TEMP TABLE accounts AS
         SELECT platform, account_id,
@@ -177,10 +166,11 @@ NUMBERED = ("platform", "account_id", "source_file")  # sorted as numbers, named
 
 class SortedRows:
     """`sorted_rows` in batches of the table's Arrow schema: each row's platform and
-    account named from its account's number, and its source file from the file's.
-    Holds the accounts' ids and the files' names (not the rows)."""
+    account named from its account's number, its source file from the file's, its
+    sector from the map (`SectorLookup`); counted as they go (`Tally`). Holds the
+    accounts' ids and the files' names (not the rows)."""
 
-    def __init__(self, con):
+    def __init__(self, con, sectors: SectorLookup):
         accounts = con.sql("SELECT platform, account_id FROM accounts ORDER BY account_number"
                            ).to_arrow_table()
         files = con.sql("SELECT source_file FROM source_files ORDER BY file_number"
@@ -189,6 +179,8 @@ class SortedRows:
             (accounts, "platform"), (accounts, "account_id"), (files, "source_file")]}
         self.number_of = {"platform": "account_number", "account_id": "account_number",
                           "source_file": "file_number"}
+        self.sectors = sectors
+        self.tally = Tally(self.names["platform"])
 
     def batches(self, con, batch_rows: int):
         # Deferred: pyarrow only when this runs.
@@ -198,16 +190,53 @@ class SortedRows:
         for batch in con.sql("SELECT * FROM sorted_rows").to_arrow_reader(batch_rows):
             columns = [self.names[name].take(batch[self.number_of[name]])
                        if name in NUMBERED else batch[name] for name in DTYPES]
-            yield pa.RecordBatch.from_arrays(columns, names=list(DTYPES)).cast(schema)
+            named = self.sectors.apply(
+                pa.RecordBatch.from_arrays(columns, names=list(DTYPES)).cast(schema))
+            self.tally.add(named, batch["account_number"])
+            yield named
+
+
+class Tally:
+    """What `WrittenTable` says, counted from the batches written: the rows and
+    accounts of each platform, and the accounts with a row of unknown sector (the
+    count `COUNT(DISTINCT account_id) FILTER (WHERE sector = 'unknown')` gives),
+    one flag per account number."""
+
+    def __init__(self, platforms):  # each account's platform, by account number
+        # Deferred: numpy only when this runs.
+        import numpy as np
+
+        self.platforms = platforms
+        self.unknown = np.zeros(len(platforms), dtype=bool)
+        self.rows: dict[str, int] = {}
+
+    def add(self, batch, account_numbers) -> None:
+        # Deferred: pyarrow only when this runs.
+        import pyarrow.compute as pc
+
+        for counted in pc.value_counts(batch["platform"]).to_pylist():
+            platform = counted["values"]
+            self.rows[platform] = self.rows.get(platform, 0) + counted["counts"]
+        unknown = pc.equal(batch["sector"], UNKNOWN).fill_null(False)
+        self.unknown[pc.filter(account_numbers, unknown).to_numpy()] = True
+
+    def written(self, out: Path, files: int) -> WrittenTable:
+        # Deferred: pyarrow only when this runs.
+        import pyarrow.compute as pc
+
+        accounts = {c["values"]: c["counts"]
+                    for c in pc.value_counts(self.platforms).to_pylist()}
+        return WrittenTable(out, sum(self.rows.values()), files, accounts,
+                            int(self.unknown.sum()))
 
 
 MAPPED = ("sector", "org_id", "org_name")  # the columns a sector map gives an account
 
 
 class SectorLookup:
-    """The sector map's assignment applied to batches of rows, in Arrow: what the join
-    of `unsorted_table` gives (the map's value where it names the account and has
-    one, the row's own otherwise)."""
+    """The sector map's assignment applied to batches of rows, in Arrow, as
+    `apply_sector_map` applies it: the map's value where it names the account and
+    has one, the row's own otherwise."""
 
     def __init__(self, assignment: pd.DataFrame | None):
         # Deferred: pyarrow only when this runs.
@@ -250,8 +279,7 @@ def _empty_source() -> str:
     return f"(SELECT {nulls} WHERE false)"
 
 
-def _write(con, aside: Path, suffix: str, batch_rows: int, sectors: SectorLookup) -> None:
-    reader = (sectors.apply(batch) for batch in SortedRows(con).batches(con, batch_rows))
+def _write(reader, aside: Path, suffix: str) -> None:
     if suffix.lower() == ".csv":
         _write_csv(reader, aside)
     else:
@@ -282,14 +310,3 @@ def _write_csv(reader, aside: Path) -> None:
             header = False
         if header:  # no row at all: the header alone
             conform(pd.DataFrame()).to_csv(handle, index=False, lineterminator="\n")
-
-
-def _counts(con, out: Path, files: int) -> WrittenTable:
-    """Rows, accounts per platform, accounts of unknown sector: in one pass, unsorted."""
-    counted = con.execute("""
-        SELECT platform, count(*), count(DISTINCT account_id),
-               count(DISTINCT account_id) FILTER (WHERE sector = $unknown)
-        FROM unsorted_table GROUP BY platform""", {"unknown": UNKNOWN}).fetchall()
-    return WrittenTable(out, sum(rows for _, rows, _, _ in counted), files,
-                        {platform: n for platform, _, n, _ in counted},
-                        sum(unknown for *_, unknown in counted))
