@@ -252,6 +252,17 @@ def test_a_damaged_gzip_file_is_a_clear_error(run, tmp_path, how):
     assert not out.exists() and leftovers(tmp_path) == []
 
 
+def test_a_gzip_of_several_members_reads_them_all(tmp_path):
+    """`gzip >> harvest.jsonl.gz` day after day writes one gzip member a day: each is
+    read, with lines numbered across them."""
+    days = [page(user("1", "a"), retrieved_at=f"2021-10-{day}T10:00:00Z") for day in (23, 24)]
+    harvest = tmp_path / "h.jsonl.gz"
+    harvest.write_bytes(b"".join(gzip.compress(f"{line}\n".encode()) for line in days))
+    table = load_snapshots([harvest], now=NOW)
+    assert table["source_line"].tolist() == [1, 2]
+    assert table["snapshot_at"].dt.day.tolist() == [23, 24]
+
+
 def test_an_over_long_document_is_refused_past_the_limit(run, tmp_path):
     document = tmp_path / "profiles.json"
     profiles = [{"did": f"did:plc:{n}", "handle": f"p{n}.bsky.social", "followersCount": n}

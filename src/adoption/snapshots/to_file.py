@@ -9,10 +9,11 @@ sectors. But the table is never held in memory, whatever the size of the files
 1. the files are imported into a private snapshot dataset, a hidden folder
    beside OUT (`import_snapshots`: streamed in batches, every check, repeated
    reads kept once, conflicts and the sector map checked with DuckDB);
-2. the table is written from it by DuckDB, which sorts it (spilling to disk past
-   `IMPORT_MEMORY_LIMIT`), one batch at a time, with each account's sector from
-   the sector map, into a hidden file beside OUT that is moved into place when
-   complete;
+2. the table is written from it: DuckDB sorts the rows by account and time
+   (spilling to disk past `IMPORT_MEMORY_LIMIT`), each batch gets its accounts'
+   ids, files' names and sectors from the map in Arrow, and is written into a
+   hidden file beside OUT that is moved into place when complete. Besides a
+   batch, what is held is one entry per account and per file, never per row;
 3. the private dataset is removed, failed or not.
 
 So a failed import leaves no partial file, no dataset and an existing OUT
@@ -195,17 +196,23 @@ class SortedRows:
     def batches(self, con, batch_rows: int):
         # Deferred: pyarrow only when this runs.
         import pyarrow as pa
-        import pyarrow.compute as pc
 
         schema = arrow_schema()
         for batch in con.sql("SELECT * FROM sorted_rows").to_arrow_reader(batch_rows):
-            accounts = batch["account_number"]
-            columns = [self.names[name].take(batch[self.number_of[name]]) if name in NUMBERED
-                       else pc.coalesce(self.mapped[name].take(accounts), batch[name])
-                       if name in MAPPED else batch[name] for name in DTYPES]
+            columns = [self._column(name, batch) for name in DTYPES]
             named = pa.RecordBatch.from_arrays(columns, names=list(DTYPES)).cast(schema)
-            self.tally.add(named, accounts)
+            self.tally.add(named, batch["account_number"])
             yield named
+
+    def _column(self, name: str, batch):
+        # Deferred: pyarrow only when this runs.
+        import pyarrow.compute as pc
+
+        if name in NUMBERED:
+            return self.names[name].take(batch[self.number_of[name]])
+        if name in MAPPED:
+            return pc.coalesce(self.mapped[name].take(batch["account_number"]), batch[name])
+        return batch[name]
 
 
 class Tally:
