@@ -171,7 +171,9 @@ def _define_table(con, parts: list[Path], assignment: pd.DataFrame | None) -> No
         ORDER BY r.account_number, t.snapshot_at""")
 
 
-NUMBERED = ("platform", "account_id", "source_file")  # sorted as numbers, named after
+# Columns the sort carries as numbers, named after it: column -> its number's column.
+NUMBERED = {"platform": "account_number", "account_id": "account_number",
+            "source_file": "file_number"}
 MAPPED = ("sector", "org_id", "org_name")  # the columns a sector map gives an account
 
 
@@ -188,8 +190,6 @@ class SortedRows:
                         ).to_arrow_table()
         self.names = {name: table[name].combine_chunks() for table, name in [
             (accounts, "platform"), (accounts, "account_id"), (files, "source_file")]}
-        self.number_of = {"platform": "account_number", "account_id": "account_number",
-                          "source_file": "file_number"}
         self.mapped = {name: accounts[f"mapped_{name}"].combine_chunks() for name in MAPPED}
         self.tally = Tally(self.names["platform"])
 
@@ -209,7 +209,7 @@ class SortedRows:
         import pyarrow.compute as pc
 
         if name in NUMBERED:
-            return self.names[name].take(batch[self.number_of[name]])
+            return self.names[name].take(batch[NUMBERED[name]])
         if name in MAPPED:
             return pc.coalesce(self.mapped[name].take(batch["account_number"]), batch[name])
         return batch[name]
@@ -258,6 +258,7 @@ def _empty_source() -> str:
 
 
 def _write(reader, aside: Path, suffix: str) -> None:
+    """The batches (`SortedRows.batches`, in the table's Arrow schema) to `aside`."""
     if suffix.lower() == ".csv":
         _write_csv(reader, aside)
     else:
@@ -270,27 +271,24 @@ def _write_parquet(reader, aside: Path) -> None:
     # Deferred: pyarrow only when this runs.
     import pyarrow.parquet as pq
 
-    schema = arrow_schema()
     # Each batch is encoded and written in a thread (pyarrow lets go of the GIL)
     # while the next one is made: 8 s of a 10M-row export, no longer in its way.
-    with pq.ParquetWriter(aside, schema) as writer, ThreadPoolExecutor(1) as thread:
+    with pq.ParquetWriter(aside, arrow_schema()) as writer, ThreadPoolExecutor(1) as thread:
         writing = None
         for batch in reader:
-            ready = batch.cast(schema)
             if writing is not None:
                 writing.result()  # one batch at a time, in order; raises what it raised
-            writing = thread.submit(writer.write_batch, ready)
+            writing = thread.submit(writer.write_batch, batch)
         if writing is not None:
             writing.result()
 
 
 def _write_csv(reader, aside: Path) -> None:
     """Batch by batch, formatted as `write_table` formats a whole table."""
-    schema = arrow_schema()
     with aside.open("w", encoding="utf-8", newline="") as handle:
         header = True
         for batch in reader:
-            frame = conform(batch.cast(schema).to_pandas())
+            frame = conform(batch.to_pandas())
             frame.to_csv(handle, index=False, header=header, date_format=CSV_TIME_FORMAT,
                          lineterminator="\n")
             header = False
