@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
 from pathlib import Path
 
 import msgspec
@@ -15,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adoption.problems import DataError
-from adoption.snapshots import SnapshotWarning, import_snapshots, load_snapshots
+from adoption.snapshots import SnapshotWarning, import_snapshots, load_snapshots, parallel
 from adoption.snapshots.api_formats import _parse_time
 from adoption.snapshots.dataset import arrow_schema, partition_positions
 from adoption.snapshots.fastpath import (
@@ -283,6 +284,29 @@ def test_files_read_by_several_processes_give_the_same_dataset(tmp_path):
     assert [f.rows for f in one.imported] == [f.rows for f in three.imported]
     pd.testing.assert_frame_equal(load_snapshots([tmp_path / "one"], now=NOW),
                                   load_snapshots([tmp_path / "three"], now=NOW))
+
+
+def test_every_worker_has_ended_when_the_import_returns(tmp_path, monkeypatch):
+    # Workers are told to stop when their last chunk is read, and waited for once
+    # the end checks are done: none may outlive the import.
+    started = []
+
+    class Recorded(subprocess.Popen):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    monkeypatch.setattr(parallel.subprocess, "Popen", Recorded)
+    files = []
+    for day in range(4):
+        path = tmp_path / f"day{day}.jsonl"
+        path.write_text(page(*[user(str(n), f"u{n}") for n in range(day, day + 3)],
+                             retrieved_at=f"2021-10-{day + 10:02d}T12:00:00Z") + "\n")
+        files.append(path)
+    report = import_snapshots(files, tmp_path / "ds", now=NOW, workers=3)
+    assert report.rows_added == 12
+    assert len(started) == 2
+    assert [worker.returncode for worker in started] == [0, 0]
 
 
 def test_problems_found_by_several_processes_are_listed_in_file_order(tmp_path):

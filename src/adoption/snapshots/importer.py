@@ -55,7 +55,7 @@ from adoption.snapshots.dataset import Manifest, SnapshotDataset, StagedPart
 from adoption.snapshots.engines.in_duckdb import DuckDBEngine
 from adoption.snapshots.jsonfile import DEFAULT_MAX_DOCUMENT_MB, check_limit
 from adoption.snapshots.load import parse_time
-from adoption.snapshots.parallel import ReadSettings, read_files
+from adoption.snapshots.parallel import ReadSettings, read_files, reap
 from adoption.snapshots.repeats import IMPORT_MEMORY_LIMIT, settle_repeats
 from adoption.snapshots.sectors import account_sectors, read_sector_map
 from adoption.snapshots.snapshot_table import SnapshotWarning
@@ -173,6 +173,7 @@ def import_snapshots(
                     skip_bad_lines)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+            reap()  # the workers, which ended while the end checks ran
     return report
 
 

@@ -18,6 +18,7 @@ import (less than `PARALLEL_FROM_BYTES` of files) is read here, in one process.
 
 from __future__ import annotations
 
+import atexit
 import os
 import pickle
 import subprocess
@@ -201,9 +202,12 @@ class _Worker:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.process.stdin.close()  # type: ignore[union-attr]  # the worker's signal to stop
-        self.process.wait()
+        # Closing its standard input tells it to stop. It is waited for later
+        # (`reap`): its Python takes a tenth of a second to end, which the import
+        # need not wait for, as nothing it wrote is still open.
+        self.process.stdin.close()  # type: ignore[union-attr]
         self.process.stdout.close()  # type: ignore[union-attr]
+        _stopping.append(self.process)
 
     def read(self, number: int, paths: list[Path], settings: ReadSettings) -> ChunkResult:
         pickle.dump((number, paths, settings), self.process.stdin)
@@ -216,6 +220,16 @@ class _Worker:
         if outcome == "error":
             raise RuntimeError(f"an import worker failed:\n{value}")
         return value
+
+
+_stopping: list[subprocess.Popen] = []  # workers told to stop, not yet waited for
+
+
+@atexit.register
+def reap() -> None:
+    """Wait for the workers told to stop (the import calls it after its end checks)."""
+    while _stopping:
+        _stopping.pop().wait()
 
 
 def _serve() -> None:

@@ -49,7 +49,9 @@ def settle_repeats(root: Path, manifest: Manifest, staging: Path, report: Import
         return
 
     with connect(memory_limit=IMPORT_MEMORY_LIMIT, temp_directory=staging / ".spill") as con:
-        _define_reads(con, root, manifest, staging, report.parts)
+        old = _define_reads(con, root, manifest, staging, report.parts)
+        if not old and con.execute(NO_REPEAT_SQL).fetchone()[0]:
+            return
         con.execute(REPEATED_KEYS_SQL)
         if not con.execute("SELECT count(*) FROM repeated").fetchone()[0]:
             return
@@ -66,9 +68,9 @@ def _sql_list(paths: Iterable[Path]) -> str:
 
 
 def _define_reads(con, root: Path, manifest: Manifest, staging: Path,
-                  parts: list[StagedPart]) -> None:
+                  parts: list[StagedPart]) -> list[Path]:
     """Views `new_reads` (staged, with their read order) and `old_reads` (committed
-    rows of the partitions this import touches)."""
+    rows of the partitions this import touches). Returns the committed parts read."""
     touched = {part.partition for part in parts}
     staged = [staging / part.relative for part in parts]
     con.execute(f"""
@@ -82,9 +84,16 @@ def _define_reads(con, root: Path, manifest: Manifest, staging: Path,
     source = (f"read_parquet({_sql_list(old)}, hive_partitioning = false)" if old
               else "(SELECT * EXCLUDE (read_order) FROM new_reads WHERE false)")
     con.execute(f"CREATE VIEW old_reads AS SELECT * FROM {source}")
+    return old
 
 
 KEY_SQL = ", ".join(KEY)
+
+# True when no key is read twice in this import: as many distinct hashes of the key
+# as rows. Equal keys have equal hashes, so it is never true wrongly; when false (a
+# repeat, or two keys of the same hash), REPEATED_KEYS_SQL finds which. About twice
+# as fast as grouping by the key itself, which it spares an import without repeats.
+NO_REPEAT_SQL = f"SELECT count(DISTINCT hash({KEY_SQL})) = count(*) FROM new_reads"
 
 # Keys read more than once: twice in this import, or already in the dataset.
 REPEATED_KEYS_SQL = f"""
