@@ -15,7 +15,7 @@ import pytest
 
 from adoption.cli import main
 from adoption.problems import DataError
-from adoption.snapshots import SnapshotDataset, import_snapshots, load_snapshots
+from adoption.snapshots import SnapshotDataset, import_snapshots, load_snapshots, repeats
 from adoption.snapshots.dataset import MANIFEST_NAME
 from adoption.snapshots.importer import LOCK_NAME
 
@@ -141,6 +141,22 @@ def test_repeats_within_one_import_merge_like_load_snapshots(tmp_path):
     pd.testing.assert_frame_equal(table, load_snapshots([first, second], now=NOW))
     merged = table.set_index("account_id").loc["7"]
     assert (merged["followers"], merged["source_file"]) == (42, str(first))
+
+
+def test_an_import_whose_key_hashes_collide_is_checked_key_by_key(tmp_path, monkeypatch):
+    # When two keys share a hash, counting hashes cannot prove that nothing was read
+    # twice: the grouping by key decides. As if every import met a collision:
+    monkeypatch.setattr(repeats, "NO_REPEAT_SQL", "SELECT false")
+    files = [harvest(tmp_path / f"{day}.jsonl", f"2021-04-0{day}T12:00:00+00:00",
+                     range(1, 4)) for day in (1, 2)]
+    clean = import_snapshots(files, tmp_path / "clean", now=NOW)
+    assert (clean.rows_added, clean.repeats) == (6, 0)
+    again = tmp_path / "again.jsonl"  # day 2 read once more, written without spaces
+    again.write_text(json.dumps(json.loads(files[1].read_text()), separators=(",", ":")))
+    repeated = import_snapshots([*files, again], tmp_path / "repeated", now=NOW)
+    assert (repeated.rows_added, repeated.repeats) == (6, 3)
+    pd.testing.assert_frame_equal(load_snapshots([tmp_path / "clean"], now=NOW),
+                                  load_snapshots([tmp_path / "repeated"], now=NOW))
 
 
 def test_counters_the_dataset_lacks_are_not_merged_later_but_said(tmp_path):
