@@ -12,7 +12,7 @@ A worker is a Python process of its own (`python -m adoption.snapshots.parallel`
 that reads chunks sent down its standard input and sends back what it read.
 Unlike multiprocessing's pools it never imports the caller's main module again,
 so `import_snapshots` may be called from any script, guarded or not. A worker
-starts in about a second (it imports pandas and pyarrow), which is why a small
+starts in about half a second (it imports pandas and pyarrow), which is why a small
 import (less than `PARALLEL_FROM_BYTES` of files) is read here, in one process.
 """
 
