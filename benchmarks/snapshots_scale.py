@@ -15,6 +15,9 @@ its peak memory is its own:
   the same with `-o OUT.parquet` (timed for the 1M and 10M archives; the 100M
   one is written straight into the dataset, since parsing 100M JSON objects is
   the import's cost measured at 10M, x10);
+- one more day: the next day's harvest imported into that dataset (its stored
+  sector map applies), as a research group does every day, against the plain
+  conversion of that one file;
 - summary: `summarise(dataset, engine=...)` for each engine: account-years,
   medians with 2,000-resample bootstrap intervals, dormant shares, tests;
 - plain DuckDB: one hand-written SQL query doing the same aggregation (the
@@ -120,26 +123,29 @@ def days(accounts: Accounts) -> Iterator[tuple[int, pd.Timestamp]]:
 
 
 def write_jsonl_archive(rows: int, folder: Path, n_days: int = DAYS) -> list[Path]:
-    """One gzip JSONL harvest per day, as `twarc2 users` writes them."""
+    """One gzip JSONL harvest per day, as `twarc2 users` writes them, and the next
+    day's (`next-day-*.jsonl.gz`: not part of the archive, imported after it)."""
     accounts = Accounts(max(1, rows // n_days), n_days)
     accounts.sector_map(folder / "sectors.csv")
     prefixes = [f'{{"id":"{i}","username":"synthetic_bench_{n}","name":"Synthetic benchmark '
                 f'{n}","created_at":"{c}","public_metrics":{{"followers_count":'
                 for n, (i, c) in enumerate(zip(accounts.ids, accounts.created, strict=True))]
     files = []
-    for _day, when in days(accounts):
+    accounts.n_days += 1  # the next day, written apart
+    for day, when in days(accounts):
         users = [f'{p}{f},"following_count":{g},"tweet_count":{t},"listed_count":0}}}}'
                  for p, f, g, t in zip(prefixes, accounts.followers.tolist(),
                                        accounts.following.tolist(), accounts.posts.tolist(),
                                        strict=True)]
-        path = folder / f"harvest-{when:%Y-%m-%d}.jsonl.gz"
+        path = folder / f"{'next-day' if day == n_days else 'harvest'}-{when:%Y-%m-%d}.jsonl.gz"
         with gzip.open(path, "wt", compresslevel=1) as out:
             for start in range(0, len(users), PAGE):
                 retrieved = (when + pd.Timedelta(seconds=7 * start // PAGE)).isoformat()
                 out.write('{"data":[' + ",".join(users[start:start + PAGE])
                           + '],"__twarc":{"version":"synthetic benchmark","retrieved_at":"'
                           + retrieved + '","synthetic":true}}\n')
-        files.append(path)
+        if day < n_days:
+            files.append(path)
     return files
 
 
@@ -235,30 +241,37 @@ def peak_mb(*, children: int = 0) -> float:
     return (own + children * child) / 1024  # Linux reports kilobytes
 
 
-def step_import(folder: Path, target: Path, to_file: bool) -> dict:
-    """`adoption snapshots import` as the command runs it, into a dataset or one file."""
+def step_import(folder: Path, target: Path, to_file: bool, pattern: str,
+                sector_map: bool | None = None) -> dict:
+    """`adoption snapshots import` as the command runs it, into a dataset or one file,
+    with the sector map (by default, unless the dataset has one stored already)."""
     from adoption.cli import main
+    from adoption.snapshots import SnapshotDataset
 
-    files = sorted(folder.glob("harvest-*.jsonl.gz"))
+    files = sorted(folder.glob(pattern))
     where = ["-o", str(target)] if to_file else ["--dataset", str(target)]
+    if sector_map is None:
+        sector_map = to_file or not SnapshotDataset.is_dataset(target)
+    given = ["--sector-map", str(folder / "sectors.csv")] if sector_map else []
     start = time.perf_counter()
-    code = main(["snapshots", "import", *map(str, files), *where,
-                 "--sector-map", str(folder / "sectors.csv"), "--no-progress"])
+    code = main(["snapshots", "import", *map(str, files), *where, *given, "--no-progress"])
     seconds = time.perf_counter() - start
     if code != 0:
         raise RuntimeError(f"adoption snapshots import exited {code}")
     return {"seconds": seconds, "peak_mb": peak_mb(children=max(1, (os.cpu_count() or 1) - 1)),
-            "rows_read": _rows_read(target, to_file),
+            "rows_read": _rows_read(target, to_file, files),
             "input_mb": sum(f.stat().st_size for f in files) / 1e6}
 
 
-def _rows_read(target: Path, to_file: bool) -> int:
+def _rows_read(target: Path, to_file: bool, files: list[Path]) -> int:
     import pyarrow.parquet as pq
 
     from adoption.snapshots import SnapshotDataset
 
+    names = {str(f) for f in files}
     return pq.ParquetFile(target).metadata.num_rows if to_file else sum(
-        f["rows"] for f in SnapshotDataset(target).imported_files().to_dict("records"))
+        f["rows"] for f in SnapshotDataset(target).imported_files().to_dict("records")
+        if f["name"] in names)
 
 
 # The yardstick of the import: DuckDB's JSON reader writing the same columns to
@@ -287,10 +300,10 @@ COPY (
 """
 
 
-def step_plain_conversion(folder: Path, out: Path) -> dict:
+def step_plain_conversion(folder: Path, out: Path, pattern: str) -> dict:
     import duckdb
 
-    files = sorted(folder.glob("harvest-*.jsonl.gz"))
+    files = sorted(folder.glob(pattern))
     listed = "[" + ", ".join(f"'{f}'" for f in files) + "]"
     start = time.perf_counter()
     con = duckdb.connect()
@@ -352,7 +365,11 @@ class StepFailed(RuntimeError):
 
 # --- the whole run ---
 
-IMPORT_STEPS = ("plain DuckDB conversion", "import --dataset", "import -o")
+IMPORT_STEPS = ("plain DuckDB conversion", "import --dataset", "import -o",
+                "plain DuckDB conversion, one more day", "import one more day, new dataset",
+                "import one more day --dataset")
+ARCHIVE = "harvest-*.jsonl.gz"
+NEXT_DAY = "next-day-*.jsonl.gz"
 
 
 def prepare(rows: int, root: Path, n_days: int = DAYS) -> tuple[Path, Path, list[dict]]:
@@ -373,20 +390,36 @@ def prepare(rows: int, root: Path, n_days: int = DAYS) -> tuple[Path, Path, list
         write_jsonl_archive(rows, folder, n_days)
         print(f"  {label(rows)}: archive written in {time.perf_counter() - start:.0f} s",
               file=sys.stderr)
-        plain = run_child("plain_conversion", str(folder), str(folder / "plain.parquet"))
+        plain = run_child("plain_conversion", str(folder), str(folder / "plain.parquet"),
+                          ARCHIVE)
         measures.append({"rows": rows, "step": IMPORT_STEPS[0], **plain})
         measures.append({"rows": rows, "step": IMPORT_STEPS[1],
-                         **run_child("import", str(folder), str(dataset), "dataset")})
+                         **run_child("import", str(folder), str(dataset), "dataset", ARCHIVE)})
         measures.append({"rows": rows, "step": IMPORT_STEPS[2],
                          **run_child("import", str(folder), str(folder / "table.parquet"),
-                                     "file")})
+                                     "file", ARCHIVE)})
         for measure in measures:
             measure["plain_seconds"] = plain["seconds"]
-        for leftover in [*folder.glob("harvest-*.jsonl.gz"), folder / "plain.parquet",
-                         folder / "table.parquet"]:
+        measures += one_more_day(rows, folder, dataset)
+        for leftover in [*folder.glob(ARCHIVE), *folder.glob(NEXT_DAY),
+                         folder / "plain.parquet", folder / "table.parquet"]:
             leftover.unlink()  # the dataset is what the summaries read
     done.write_text(json.dumps(measures))
     return folder, dataset, measures
+
+
+def one_more_day(rows: int, folder: Path, dataset: Path) -> list[dict]:
+    """The next day's harvest imported into the dataset, against its plain conversion
+    and its import into a new dataset: what a daily import costs beyond the day's own
+    rows (nothing, if it does not grow with the dataset)."""
+    plain = run_child("plain_conversion", str(folder), str(folder / "plain.parquet"),
+                      NEXT_DAY)
+    alone = run_child("import_day_alone", str(folder), str(folder / "day-dataset"),
+                      "dataset", NEXT_DAY)
+    shutil.rmtree(folder / "day-dataset")
+    day = run_child("import", str(folder), str(dataset), "dataset", NEXT_DAY)
+    return [{"rows": rows, "step": step, **measure, "plain_seconds": plain["seconds"]}
+            for step, measure in zip(IMPORT_STEPS[3:], [plain, alone, day], strict=True)]
 
 
 def machine() -> str:
@@ -439,7 +472,7 @@ def import_table(results: list[dict]) -> str:
              "|---:|---|---:|---:|---:|---:|"]
     for r in results:
         if r["step"] in IMPORT_STEPS:
-            lines.append(f"| {label(r['rows'])} | {r['step']} | {r['seconds']:.1f} "
+            lines.append(f"| {label(r['rows'])} | {r['step']} | {r['seconds']:.2f} "
                          f"| {r['rows_read'] / r['seconds']:,.0f} | {r['peak_mb']:.0f} "
                          f"| {r['seconds'] / r['plain_seconds']:.2f} |")
     return "\n".join(lines)
@@ -517,10 +550,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def _child(step: list[str]) -> int:
     name, *arguments = step
-    if name == "import":
-        result = step_import(Path(arguments[0]), Path(arguments[1]), arguments[2] == "file")
+    if name == "import_day_alone":  # the same, into a new dataset with the sector map
+        result = step_import(Path(arguments[0]), Path(arguments[1]), False, arguments[3],
+                             sector_map=True)
+    elif name == "import":
+        result = step_import(Path(arguments[0]), Path(arguments[1]), arguments[2] == "file",
+                             arguments[3])
     elif name == "plain_conversion":
-        result = step_plain_conversion(Path(arguments[0]), Path(arguments[1]))
+        result = step_plain_conversion(Path(arguments[0]), Path(arguments[1]), arguments[2])
     elif name == "summary":
         result = step_summary(Path(arguments[0]), arguments[1], int(arguments[2]),
                               arguments[3] or None)

@@ -36,10 +36,12 @@ def small_run(benchmark, tmp_path_factory):
 def test_benchmark_measures_imports_query_and_summary(benchmark, small_run):
     _, results = small_run
     assert [r["step"] for r in results] == [
-        "plain DuckDB conversion", "import --dataset", "import -o", "plain DuckDB query",
-        "summary"]
+        "plain DuckDB conversion", "import --dataset", "import -o",
+        "plain DuckDB conversion, one more day", "import one more day, new dataset",
+        "import one more day --dataset", "plain DuckDB query", "summary"]
     rows = 10_000 // 400 * 400  # 25 accounts, 400 days
-    assert [r["rows_read"] for r in results[:3]] == [rows, rows, rows]
+    assert [r["rows_read"] for r in results[:6]] == [rows, rows, rows, 25, 25, 25]
+    assert results[5]["plain_seconds"] == results[3]["seconds"]  # the day's own yardstick
     assert results[1]["input_mb"] > 0
     for measure in results:
         assert measure["seconds"] > 0 and 50 < measure["peak_mb"] < 3000
@@ -53,7 +55,7 @@ def test_plain_conversion_writes_what_the_import_reads(benchmark, tmp_path):
     from adoption.snapshots import load_snapshots
 
     files = benchmark.write_jsonl_archive(600, tmp_path, n_days=3)
-    benchmark.step_plain_conversion(tmp_path, tmp_path / "plain.parquet")
+    benchmark.step_plain_conversion(tmp_path, tmp_path / "plain.parquet", benchmark.ARCHIVE)
     plain = pd.read_parquet(tmp_path / "plain.parquet")
     ours = load_snapshots(files)
     columns = ["account_id", "handle", "snapshot_at", "created_at", "followers", "following",

@@ -5,6 +5,7 @@
       platform=twitter/month=2014-01/part-<import>-<n>.parquet
       platform=twitter/month=2014-02/part-<import>-<n>.parquet
       sector_maps/<sha256>.csv                        the sector map given last
+      accounts/<import>.parquet                       its accounts (account_lists)
 
 Every part file holds rows of the snapshot table, all its columns, for one
 platform and one calendar month (UTC) of `snapshot_at`: any part can be read
@@ -14,8 +15,9 @@ one partition, two reads of one snapshot can only meet in the same partition:
 the checks an import makes on the dataset only scan the partitions it touches.
 
 The manifest lists the imports (each file's name, SHA-256 and rows; the parts
-it added) and the stored sector map. Readers read only the parts it lists, so
-a part written by an import that did not finish is never read.
+it added), the stored sector map and the account list kept for checking it.
+Readers read only the parts it lists, so a part written by an import that did
+not finish is never read.
 
 Writing it: `adoption.snapshots.importer` (`import_snapshots`, behind
 `adoption snapshots import --dataset DIR`). Reading it: `SnapshotDataset`
@@ -69,6 +71,7 @@ class Manifest:
 
     imports: list[dict] = field(default_factory=list)
     sector_map: dict | None = None
+    accounts: dict | None = None  # the account list kept: {'path', 'through'} (account_lists)
 
     @classmethod
     def read(cls, root: Path) -> Manifest:
@@ -83,13 +86,14 @@ class Manifest:
         if data.get("format") != FORMAT_NAME or data.get("version") != FORMAT_VERSION:
             raise fail(path, f"is not an {FORMAT_NAME} of version {FORMAT_VERSION}",
                        expected="a dataset written by this version of adoption")
-        return cls(data.get("imports", []), data.get("sector_map"))
+        return cls(data.get("imports", []), data.get("sector_map"), data.get("accounts"))
 
     def write(self, root: Path) -> None:
         text = json.dumps({"format": FORMAT_NAME, "version": FORMAT_VERSION,
                            "layout": "platform=PLATFORM/month=YYYY-MM/part-IMPORT-N.parquet",
                            "columns": DTYPES, "imports": self.imports,
-                           "sector_map": self.sector_map}, indent=1, ensure_ascii=False)
+                           "sector_map": self.sector_map, "accounts": self.accounts},
+                          indent=1, ensure_ascii=False)
         write_atomically(root / MANIFEST_NAME,
                          lambda aside: aside.write_text(text + "\n", encoding="utf-8"))
 

@@ -18,7 +18,9 @@ How an import keeps its promises:
   content is already in the dataset is skipped, whatever its name now;
 - the rules of `load_snapshots` for a snapshot read twice, checked on the
   dataset with DuckDB at the end (`adoption.snapshots.repeats`);
-- the sector map, when one is given or stored, checked against every account;
+- the sector map, when one is given or stored, checked against every account
+  (from the list of accounts the dataset keeps, `account_lists`, and the rows
+  it does not cover yet: this import's, for a daily one);
 - problems capped: at most `MAX_PROBLEMS_SHOWN` per file and
   `MAX_PROBLEMS_SHOWN_IN_ALL` in all are kept, the others counted (every file
   is still read to the end, so that the count is exact).
@@ -50,9 +52,10 @@ import pandas as pd
 
 from adoption.files import Busy, acquire_lock, write_atomically
 from adoption.problems import DataError, Problem, fail, problem
+from adoption.snapshots.account_lists import AccountSources, dataset_accounts, list_path
 from adoption.snapshots.api_formats import ImportOptions
 from adoption.snapshots.dataset import Manifest, SnapshotDataset, StagedPart
-from adoption.snapshots.engines.in_duckdb import DuckDBEngine
+from adoption.snapshots.engines.in_duckdb import connect
 from adoption.snapshots.jsonfile import DEFAULT_MAX_DOCUMENT_MB, check_limit
 from adoption.snapshots.load import parse_time
 from adoption.snapshots.parallel import ReadSettings, read_files, reap
@@ -97,6 +100,7 @@ class ImportReport:
     counter: BatchCounter = field(default_factory=BatchCounter)
     sector_map: str | None = None
     assignment: pd.DataFrame | None = None  # each mapped account's sector (sectors.py)
+    account_list: str | None = None  # the dataset's account list, written again (staged)
 
     @property
     def rows_added(self) -> int:
@@ -163,7 +167,7 @@ def import_snapshots(
         if not todo and new_map is None:
             return report
         staging = root / f"{STAGING_PREFIX}{_import_id()}"
-        settings = ReadSettings(staging, staging.name.removeprefix(STAGING_PREFIX), options,
+        settings = ReadSettings(staging, _id_of(staging), options,
                                 present, batch_rows, skip_bad_lines, fast)
         try:
             _stream_files(todo, staging, report, settings, progress, workers)
@@ -224,13 +228,17 @@ def _read_holder(path: Path) -> str:
 
 
 def _remove_leftovers(root: Path, manifest: Manifest) -> None:
-    """Staging folders and unlisted parts left by an import that crashed."""
+    """Staging folders, and parts and account lists the manifest does not name, left
+    by an import that crashed (or, for a list, replaced)."""
     for staging in root.glob(f"{STAGING_PREFIX}*"):
         shutil.rmtree(staging, ignore_errors=True)
     listed = {part["path"] for part in manifest.parts()}
-    for part in root.glob("platform=*/month=*/part-*.parquet"):
-        if part.relative_to(root).as_posix() not in listed:
-            part.unlink()
+    if manifest.accounts is not None:
+        listed.add(manifest.accounts["path"])
+    for written in [*root.glob("platform=*/month=*/part-*.parquet"),
+                    *root.glob(list_path("*"))]:
+        if written.relative_to(root).as_posix() not in listed:
+            written.unlink()
 
 
 def sha256_of(path: Path) -> str:
@@ -349,13 +357,15 @@ def _check_sectors(root: Path, manifest: Manifest, staging: Path, report: Import
         read_sector_map(stored) if stored is not None else None)
     if sector_map is None:
         return None
-    files = [root / part["path"] for part in manifest.parts()]
-    files += [staging / part.relative for part in report.parts]
-    if not files:
+    sources = AccountSources.of(root, manifest.imports, manifest.accounts)
+    sources.parts += [staging / part.relative for part in report.parts]
+    if not sources:
         return None
-    with DuckDBEngine(files, memory_limit=IMPORT_MEMORY_LIMIT,
-                      temp_directory=staging / ".spill") as engine:
-        accounts = engine.accounts(provenance=True)
+    new_list = list_path(_id_of(staging))
+    with connect(memory_limit=IMPORT_MEMORY_LIMIT, temp_directory=staging / ".spill") as con:
+        accounts = dataset_accounts(con, sources, staging / new_list)
+    if (staging / new_list).exists():
+        report.account_list = new_list
     with warnings.catch_warnings():
         if new_map is None:  # warned about when it was given
             warnings.simplefilter("ignore", SnapshotWarning)
@@ -366,11 +376,14 @@ def _commit(root: Path, manifest: Manifest, staging: Path, report: ImportReport,
             new_map: pd.DataFrame | None, map_path: str | Path | None,
             options: ImportOptions, skip_bad_lines: bool) -> None:
     """Move the staged parts into place, then replace the manifest: the commit."""
-    import_id = staging.name.removeprefix(STAGING_PREFIX)
-    for part in report.parts:
-        target = root / part.relative
+    import_id = _id_of(staging)
+    moved = [part.relative for part in report.parts]
+    if report.account_list is not None:
+        moved.append(report.account_list)
+    for relative in moved:
+        target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / part.relative, target)
+        os.replace(staging / relative, target)
     if new_map is not None and map_path is not None:
         manifest.sector_map = _store_sector_map(root, Path(map_path))
         report.sector_map = str(map_path)
@@ -386,7 +399,17 @@ def _commit(root: Path, manifest: Manifest, staging: Path, report: ImportReport,
                         else options.snapshot_at.isoformat(),
                         "server": options.server, "skip_bad_lines": skip_bad_lines},
         })
+    replaced = manifest.accounts
+    if report.account_list is not None:
+        manifest.accounts = {"path": report.account_list, "through": manifest.imports[-1]["id"]}
     manifest.write(root)
+    if replaced is not None and report.account_list is not None:
+        (root / replaced["path"]).unlink(missing_ok=True)  # no longer named: never read
+
+
+def _id_of(staging: Path) -> str:
+    """The import's id, which names its staging folder, its parts and its account list."""
+    return staging.name.removeprefix(STAGING_PREFIX)
 
 
 def _store_sector_map(root: Path, source: Path) -> dict:
