@@ -154,3 +154,20 @@ def test_a_list_left_by_a_crash_is_removed_at_the_next_import(tmp_path):
     assert not orphan.exists()
     assert [p.name for p in (root / "accounts").iterdir()] == [
         SnapshotDataset(root).manifest().accounts["path"].removeprefix("accounts/")]
+
+
+@pytest.mark.parametrize("damage", ["deleted", "not Parquet"])
+def test_a_list_deleted_or_damaged_by_hand_is_rebuilt_from_the_rows(tmp_path, damage):
+    sectors = write_map(tmp_path / "sectors.csv", "twitter,1,,nonprofit\n")
+    root, _ = daily_imports(tmp_path, sectors)
+    kept = root / SnapshotDataset(root).manifest().accounts["path"]
+    if damage == "deleted":
+        kept.unlink()
+    else:
+        kept.write_bytes(b"not Parquet")
+    report = import_snapshots([harvest(tmp_path / "june.jsonl", "2021-06-01T12:00:00+00:00",
+                                       range(1, 3))], root, now=NOW)
+    assert report.assignment["account_id"].tolist() == ["1"]
+    assert not kept.exists()  # replaced by the list written again
+    pd.testing.assert_frame_equal(kept_accounts(root), accounts_from_rows(root),
+                                  check_dtype=False)

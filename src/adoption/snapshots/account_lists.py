@@ -18,7 +18,8 @@ and the first read is the one of that snapshot.
 
 An import without any sector map writes no list; the next check reads the
 imports the list does not cover. A dataset imported before lists existed has
-none: its first check reads every row, once.
+none, and a list deleted or damaged by hand is done without: the next check
+reads every row, once, and keeps the list again.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from adoption.snapshots.engines.in_duckdb import (
 )
 
 ACCOUNTS_FOLDER = "accounts"
+LIST_COLUMNS = ("platform", "account_id", "handle", "sector", "rows", "first_seen",
+                "source_file", "source_line")
 
 # The accounts of the rows of the view `snapshots`.
 ROWS_SQL = ACCOUNTS_SQL.format(provenance=FIRST_READ_SQL)
@@ -70,15 +73,31 @@ class AccountSources:
     @classmethod
     def of(cls, root: Path, imports: list[dict], kept: dict | None) -> AccountSources:
         """The dataset at `root`, whose manifest lists `imports` and keeps the list
-        `kept` ({'path', 'through': the id of the last import it covers})."""
+        `kept` ({'path', 'through': the id of the last import it covers}). A list
+        that is gone or unreadable is done without: the rows are read instead."""
         ids = [entry["id"] for entry in imports]
-        covered = ids.index(kept["through"]) + 1 if kept and kept["through"] in ids else 0
+        covered = 0
+        if kept and kept["through"] in ids and _readable(root / kept["path"]):
+            covered = ids.index(kept["through"]) + 1
         return cls(root / kept["path"] if covered else None,
                    [root / part["path"] for entry in imports[covered:]
                     for part in entry["parts"]])
 
     def __bool__(self) -> bool:
         return self.account_list is not None or bool(self.parts)
+
+
+def _readable(account_list: Path) -> bool:
+    """Whether the list is there, with the columns a list has (a list is only ever
+    a copy of what the parts hold, so one deleted or damaged by hand is no error)."""
+    # Deferred: pyarrow only when this runs.
+    import pyarrow.parquet as pq
+
+    try:
+        names = set(pq.read_schema(account_list).names)
+    except (OSError, ValueError):  # gone, or not Parquet (pyarrow's errors are these)
+        return False
+    return names == set(LIST_COLUMNS)
 
 
 def dataset_accounts(con, sources: AccountSources, new_list: Path) -> pd.DataFrame:
