@@ -17,7 +17,7 @@ its peak memory is its own:
   the import's cost measured at 10M, x10);
 - one more day: the next day's harvest imported into that dataset (its stored
   sector map applies), as a research group does every day, against the plain
-  conversion of that one file;
+  conversion of that one file and its import into a new dataset;
 - summary: `summarise(dataset, engine=...)` for each engine: account-years,
   medians with 2,000-resample bootstrap intervals, dormant shares, tests;
 - plain DuckDB: one hand-written SQL query doing the same aggregation (the
@@ -241,18 +241,16 @@ def peak_mb(*, children: int = 0) -> float:
     return (own + children * child) / 1024  # Linux reports kilobytes
 
 
-def step_import(folder: Path, target: Path, to_file: bool, pattern: str,
-                sector_map: bool | None = None) -> dict:
+def step_import(folder: Path, target: Path, to_file: bool, pattern: str) -> dict:
     """`adoption snapshots import` as the command runs it, into a dataset or one file,
-    with the sector map (by default, unless the dataset has one stored already)."""
+    with the sector map (unless the dataset has it stored already)."""
     from adoption.cli import main
     from adoption.snapshots import SnapshotDataset
 
     files = sorted(folder.glob(pattern))
     where = ["-o", str(target)] if to_file else ["--dataset", str(target)]
-    if sector_map is None:
-        sector_map = to_file or not SnapshotDataset.is_dataset(target)
-    given = ["--sector-map", str(folder / "sectors.csv")] if sector_map else []
+    stored = not to_file and SnapshotDataset.is_dataset(target)
+    given = [] if stored else ["--sector-map", str(folder / "sectors.csv")]
     start = time.perf_counter()
     code = main(["snapshots", "import", *map(str, files), *where, *given, "--no-progress"])
     seconds = time.perf_counter() - start
@@ -414,8 +412,7 @@ def one_more_day(rows: int, folder: Path, dataset: Path) -> list[dict]:
     rows (nothing, if it does not grow with the dataset)."""
     plain = run_child("plain_conversion", str(folder), str(folder / "plain.parquet"),
                       NEXT_DAY)
-    alone = run_child("import_day_alone", str(folder), str(folder / "day-dataset"),
-                      "dataset", NEXT_DAY)
+    alone = run_child("import", str(folder), str(folder / "day-dataset"), "dataset", NEXT_DAY)
     shutil.rmtree(folder / "day-dataset")
     day = run_child("import", str(folder), str(dataset), "dataset", NEXT_DAY)
     return [{"rows": rows, "step": step, **measure, "plain_seconds": plain["seconds"]}
@@ -550,10 +547,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _child(step: list[str]) -> int:
     name, *arguments = step
-    if name == "import_day_alone":  # the same, into a new dataset with the sector map
-        result = step_import(Path(arguments[0]), Path(arguments[1]), False, arguments[3],
-                             sector_map=True)
-    elif name == "import":
+    if name == "import":
         result = step_import(Path(arguments[0]), Path(arguments[1]), arguments[2] == "file",
                              arguments[3])
     elif name == "plain_conversion":

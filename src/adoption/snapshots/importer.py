@@ -364,7 +364,7 @@ def _check_sectors(root: Path, manifest: Manifest, staging: Path, report: Import
     new_list = list_path(_id_of(staging))
     with connect(memory_limit=IMPORT_MEMORY_LIMIT, temp_directory=staging / ".spill") as con:
         accounts = dataset_accounts(con, sources, staging / new_list)
-    if (staging / new_list).exists():
+    if sources.parts:  # the list was written again, with them
         report.account_list = new_list
     with warnings.catch_warnings():
         if new_map is None:  # warned about when it was given
