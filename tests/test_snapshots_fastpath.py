@@ -16,10 +16,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adoption.problems import DataError
-from adoption.snapshots import SnapshotWarning, import_snapshots, load_snapshots, parallel
+from adoption.snapshots import (
+    SnapshotWarning,
+    import_snapshots,
+    load_snapshots,
+    parallel,
+    repeats,
+)
 from adoption.snapshots.api_formats import _parse_time
 from adoption.snapshots.dataset import arrow_schema, partition_positions
 from adoption.snapshots.fastpath import (
+    DistinctKeys,
     Page,
     iso_microseconds,
     keys_proven_unique,
@@ -307,6 +314,124 @@ def test_every_worker_has_ended_when_the_import_returns(tmp_path, monkeypatch):
     assert report.rows_added == 12
     assert len(started) == 2
     assert [worker.returncode for worker in started] == [0, 0]
+
+
+def test_distinct_keys_hold_only_for_distinct_times_and_users_and_every_row():
+    keys = DistinctKeys()
+    keys.add_line(1, ["1", "2"])
+    keys.add_line(2, ["1", "2"])  # the same users at another time: other snapshots
+    assert keys.covers(4)
+    assert not keys.covers(5)  # a row the lines do not account for (the exact path's)
+    assert len(keys.runs) == 1  # rising times are held as one run
+    twice = DistinctKeys()
+    twice.add_line(1, ["1", "2", "1"])
+    assert not twice.covers(3)
+    same_time = DistinctKeys()
+    same_time.add_line(1, ["1"])
+    same_time.add_line(1, ["2"])
+    assert not same_time.covers(2)
+    back_in_time = DistinctKeys()  # times that fall back, to one seen before
+    for time in (1, 3, 2, 3):
+        back_in_time.add_line(time, ["1"])
+    assert not back_in_time.covers(4)
+    falling = DistinctKeys()  # times that fall back, all distinct
+    for time in (5, 6, 1, 2):
+        falling.add_line(time, ["1"])
+    assert falling.covers(4)
+
+
+def test_distinct_keys_of_several_readers_hold_when_their_times_do_not_meet():
+    def read(*times: int) -> DistinctKeys:
+        keys = DistinctKeys()
+        for time in times:
+            keys.add_line(time, ["1", "2"])
+        return keys
+
+    merged = read(1, 2)
+    merged.add(read(3, 4))
+    assert merged.covers(8)
+    merged.add(read(2))  # a time the first reader saw
+    assert not merged.covers(10)
+    within = read(1, 5)
+    within.add(read(3))  # inside another reader's run
+    assert not within.covers(6)
+    twice = read(1)
+    other = DistinctKeys()
+    other.add_line(7, ["3", "3"])
+    twice.add(other)  # a reader that saw a user twice in a line
+    assert not twice.covers(4)
+
+
+def _day(path: Path, day: int, accounts: range) -> Path:
+    path.write_text(page(*[user(str(n), f"u{n}") for n in accounts],
+                         retrieved_at=f"2021-10-{day:02d}T12:00:00Z") + "\n")
+    return path
+
+
+@pytest.fixture
+def duckdb_checks(monkeypatch) -> list[Path]:
+    """The check for repeated reads, counted each time it asks DuckDB."""
+    asked = []
+    connect = repeats.connect
+
+    def counted(**options):
+        asked.append(options["temp_directory"])
+        return connect(**options)
+
+    monkeypatch.setattr(repeats, "connect", counted)
+    return asked
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_import_proven_free_of_repeats_while_read_is_not_checked_again(
+        tmp_path, duckdb_checks, workers):
+    files = [_day(tmp_path / f"day{day}.jsonl", day, range(day, day + 4))
+             for day in range(10, 14)]
+    report = import_snapshots(files, tmp_path / "ds", now=NOW, workers=workers)
+    assert (report.rows_added, report.repeats) == (16, 0)
+    assert duckdb_checks == []
+    pd.testing.assert_frame_equal(load_snapshots([tmp_path / "ds"], now=NOW),
+                                  load_snapshots(files, now=NOW))
+
+
+def _same_day_in_two_files(tmp_path: Path) -> list[Path]:
+    return [_day(tmp_path / "a.jsonl", 10, range(1, 4)),
+            _day(tmp_path / "b.jsonl", 11, range(1, 4)),
+            _day(tmp_path / "c.jsonl", 10, range(3, 0, -1))]  # day 10 again, other bytes
+
+
+def _a_user_twice_in_a_page(tmp_path: Path) -> list[Path]:
+    path = tmp_path / "a.jsonl"
+    path.write_text(page(user("1", "u1"), user("2", "u2"), user("1", "u1")) + "\n")
+    return [path, _day(tmp_path / "b.jsonl", 11, range(1, 4))]
+
+
+def _two_pages_of_one_time(tmp_path: Path) -> list[Path]:
+    path = tmp_path / "a.jsonl"  # other users: no repeat, but only DuckDB can tell
+    path.write_text(page(user("1", "u1")) + "\n" + page(user("2", "u2")) + "\n")
+    return [path]
+
+
+def _a_line_of_the_exact_path(tmp_path: Path) -> list[Path]:
+    path = tmp_path / "a.jsonl"  # the same user as Twitter API v1.1 gives it, same time
+    path.write_text(page(user("1", "u1")) + "\n" + json.dumps(
+        {"id_str": "1", "screen_name": "u1", "followers_count": 10,
+         "created_at": "Wed Mar 03 12:49:24 +0000 2010"}) + "\n")
+    return [path]
+
+
+@pytest.mark.parametrize("files, expected", [
+    (_same_day_in_two_files, (6, 3)), (_a_user_twice_in_a_page, (5, 1)),
+    (_two_pages_of_one_time, (2, 0)), (_a_line_of_the_exact_path, (1, 1))])
+def test_what_the_reading_cannot_rule_out_is_checked_by_duckdb(
+        tmp_path, duckdb_checks, files, expected):
+    paths = files(tmp_path)
+    options = {"now": NOW, "snapshot_at": RETRIEVED}  # the v1.1 line's time
+    report = import_snapshots(paths, tmp_path / "ds", workers=len(paths), **options)
+    assert (report.rows_added, report.repeats) == expected
+    assert len(duckdb_checks) == 1
+    pd.testing.assert_frame_equal(load_snapshots([tmp_path / "ds"], now=NOW),
+                                  load_snapshots(paths, **options))
 
 
 def test_problems_found_by_several_processes_are_listed_in_file_order(tmp_path):

@@ -218,12 +218,58 @@ def creation_microseconds(text: str | None) -> int | None:
     return UNREADABLE if stamp is None else stamp
 
 
+class DistinctKeys:
+    """What proves, while the files are read, that no snapshot (platform, account,
+    time) was read twice, so that the import need not ask DuckDB at the end
+    (`repeats.settle_repeats`).
+
+    A line the fast path takes gives all its users one time, the page's retrieval
+    (and one platform). So when no two lines share a time and no line names a user
+    twice, no key was read twice. Times are held as runs of rising times (a
+    harvest's pages are retrieved one after another, its days in order: one run
+    for a whole archive read in order), so what is held does not grow with the
+    rows; runs of other files or processes must not overlap. `rows` counts the rows
+    of the lines: the proof is for all of an import's rows only when it counts them
+    all (`covers`); rows of the exact path are not counted, so an import with any
+    is checked by DuckDB.
+    """
+
+    def __init__(self) -> None:
+        self.runs: list[list[int]] = []  # [first, last] times (microseconds) of each run
+        self.rows = 0
+        self.repeated_user = False  # a user twice in one line
+
+    def add_line(self, time: int, ids: list[str]) -> None:
+        if len(set(ids)) != len(ids):
+            self.repeated_user = True
+        if self.runs and time > self.runs[-1][1]:
+            self.runs[-1][1] = time
+        else:
+            self.runs.append([time, time])
+        self.rows += len(ids)
+
+    def add(self, other: DistinctKeys) -> None:
+        """Another reader's lines (a worker's), as if read here."""
+        self.runs += other.runs
+        self.rows += other.rows
+        self.repeated_user = self.repeated_user or other.repeated_user
+
+    def covers(self, rows: int) -> bool:
+        """Whether these `rows` (all the import read) are proven read once each."""
+        if self.repeated_user or self.rows != rows:
+            return False
+        runs = sorted(self.runs)
+        return all(later[0] > earlier[1] for earlier, later in zip(runs, runs[1:]))
+
+
 class Batch:
     """Rows of one batch, in the order read: those of the lines the fast path took, as
-    Arrow columns, and those the exact path made (dicts, `api_formats.to_row`)."""
+    Arrow columns, and those the exact path made (dicts, `api_formats.to_row`). The
+    lines taken are told to `keys` (`DistinctKeys`)."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, keys: DistinctKeys | None = None):
         self.path = path
+        self.keys = keys if keys is not None else DistinctKeys()
         self.source = str(path)
         self.rows = 0
         self._segments: list[pa.Table] = []
@@ -256,6 +302,7 @@ class Batch:
         if not keys_proven_unique(page, raw):
             return False
         self._seal_exact()
+        self.keys.add_line(snapshot_at, ids)
         fast = self._fast
         fast.users += users
         fast.ids += ids

@@ -42,7 +42,7 @@ from adoption.problems import DataError, Problem, problem
 from adoption.readers import RawTable, read_table
 from adoption.snapshots.api_formats import SHAPES_HELP, ImportOptions, find_accounts, to_row
 from adoption.snapshots.dataset import arrow_schema
-from adoption.snapshots.fastpath import Batch
+from adoption.snapshots.fastpath import Batch, DistinctKeys
 from adoption.snapshots.jsonfile import PARQUET_MAGIC, ArchiveFile, looks_like_json
 from adoption.snapshots.snapshot_table import (
     COUNTERS,
@@ -123,13 +123,15 @@ def capped(problems: list[Problem], shown: int = MAX_PROBLEMS_SHOWN) -> list[Pro
 
 @dataclass
 class BatchCounter:
-    """What the streaming held: the most rows at once, and how many batches."""
+    """What the streaming held: the most rows at once, and how many batches; and what
+    the fast path's lines prove of repeated reads (`fastpath.DistinctKeys`)."""
 
     batches: int = 0
     rows: int = 0
     max_rows_held: int = 0
     fast_lines: int = 0  # JSONL lines read by the fast path (`fastpath`)
     exact_lines: int = 0  # JSONL lines, and JSON documents, read by the exact path
+    keys: DistinctKeys = field(default_factory=DistinctKeys)
 
     def count(self, held: int) -> None:
         self.batches += 1
@@ -143,6 +145,7 @@ class BatchCounter:
         self.max_rows_held = max(self.max_rows_held, other.max_rows_held)
         self.fast_lines += other.fast_lines
         self.exact_lines += other.exact_lines
+        self.keys.add(other.keys)
 
 
 @dataclass
@@ -191,7 +194,7 @@ class FileStream:
 
     def _json_batches(self, archive: ArchiveFile) -> Iterator[pa.Table]:
         skipped = ProblemLog(self.path)
-        batch = Batch(self.path)
+        batch = Batch(self.path, self.counter.keys)
         accounts = documents = empty_pages = 0
         lacks_time = False
         take_line = batch.take_line if self.fast else None
