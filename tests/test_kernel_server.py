@@ -9,6 +9,7 @@ backend, different report bytes, or processes left behind.
 from __future__ import annotations
 
 import asyncio
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -173,6 +174,20 @@ def test_the_command_line_and_the_build_process_stay_light():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_commands_and_import_workers_do_not_read_the_package_metadata():
+    """Searching the installed packages for the version costs 60 ms, which a command
+    and each import worker would pay before their work; `--version` still says it."""
+    code = ("import sys\nfrom adoption.cli import build_parser\nbuild_parser()\n"
+            "import adoption.snapshots.parallel\n"
+            "print('importlib.metadata' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.split() == ["False"]
+    shown = subprocess.run([sys.executable, "-m", "adoption.cli", "--version"],
+                           capture_output=True, text=True, check=True)
+    assert shown.stdout == f"adoption {importlib.metadata.version('adoption')}\n"
 
 
 def test_the_fork_is_a_provisioner_registered_through_the_entry_point():

@@ -18,13 +18,7 @@ stage on first use, so `import adoption` (and the command line) start fast.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
-
-try:
-    __version__ = version("adoption")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0+unknown"
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -33,6 +27,22 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["__version__", "load_published", "load_snapshots", "load_survey", "load_table"]
+
+
+def __getattr__(name: str) -> str:
+    """`adoption.__version__`, read from the installed package on first use: loading
+    importlib.metadata and searching the installed packages takes 60 ms, which every
+    command and every import worker would otherwise pay before its work."""
+    if name != "__version__":
+        raise AttributeError(f"module 'adoption' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("adoption")
+    except PackageNotFoundError:  # running from a source tree that was not installed
+        found = "0+unknown"
+    globals()["__version__"] = found
+    return found
 
 
 def load_published(path: str | Path | None = None, *, sheet: str | int | None = None,

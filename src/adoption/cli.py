@@ -17,7 +17,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from adoption import __version__
 from adoption.arguments import confidence_level, positive_int
 from adoption.paths import packaged_notebooks
 from adoption.problems import DataError, Problem
@@ -85,12 +84,28 @@ def _plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'s' if count != 1 else ''}"
 
 
+class ShowVersion(argparse.Action):
+    """`--version`: argparse's own, but the version is read only when asked for
+    (`adoption.__version__`, which the other commands need not wait for)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 **options: object) -> None:
+        super().__init__(option_strings, dest=dest, default=argparse.SUPPRESS, nargs=0,
+                         help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *arguments: object) -> None:
+        import adoption
+
+        print(f"adoption {adoption.__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="adoption",
         description="Do nonprofits adopt social media faster than businesses? "
                     "Load, check and compare adoption data; build the reports.")
-    parser.add_argument("--version", action="version", version=f"adoption {__version__}")
+    parser.add_argument("--version", action=ShowVersion)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_validate(commands)
     _add_compare(commands)

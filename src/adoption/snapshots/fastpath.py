@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import itertools
 import re
 from pathlib import Path
 from typing import Annotated, Any
@@ -259,7 +260,7 @@ class DistinctKeys:
         if self.repeated_user or self.rows != rows:
             return False
         runs = sorted(self.runs)
-        return all(later[0] > earlier[1] for earlier, later in zip(runs, runs[1:]))
+        return all(later[0] > earlier[1] for earlier, later in itertools.pairwise(runs))
 
 
 class Batch:
