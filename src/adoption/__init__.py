@@ -35,6 +35,7 @@ def __getattr__(name: str) -> str:
     command and every import worker would otherwise pay before its work."""
     if name != "__version__":
         raise AttributeError(f"module 'adoption' has no attribute {name!r}")
+    # Deferred: importlib.metadata only when the version is asked for.
     from importlib.metadata import PackageNotFoundError, version
 
     try:

@@ -94,6 +94,7 @@ class ShowVersion(argparse.Action):
                          help="show the version and exit")
 
     def __call__(self, parser: argparse.ArgumentParser, *arguments: object) -> None:
+        # Deferred: the version is read (from the installed package) only when asked.
         import adoption
 
         print(f"adoption {adoption.__version__}")
