@@ -208,14 +208,23 @@ def test_ctrl_c_leaves_no_half_written_report(project, jobs):
     page = project / "reports" / "slow.html"
     good = page.read_bytes()
     # Two reports to run, so that the build forks their kernels from its kernel server
-    # (on Linux), which Ctrl-C reaches too.
+    # (on Linux), which Ctrl-C reaches too (and ignores: the build stops the kernels).
     write_config(project, report("slow", "sleepy", seconds=60), report("hi", "greeting"))
     command = [sys.executable, "-m", "adoption", "report", "--config",
                str(project / "reports.toml"), "--out", str(project / "reports"),
                "--jobs", jobs]
-    # A new session, so the signal reaches the build and its kernels as Ctrl-C would.
-    build_process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True, start_new_session=True)
+    # A new session, so the signal reaches the build as Ctrl-C would. And Ctrl-C's
+    # default action, as a terminal starts a command: tests run in the background
+    # (`make test &`, nohup) ignore SIGINT, and a process started ignoring it ignores
+    # it for good, as a background build should (the build would then run the cell to
+    # its timeout).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        build_process = subprocess.Popen(command, stdout=subprocess.PIPE,
+                                         stderr=subprocess.PIPE, text=True,
+                                         start_new_session=True)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     staging = project / "reports" / ".build" / "slow"
     deadline = time.monotonic() + 60
     while not list(staging.glob("charts")) and time.monotonic() < deadline:
