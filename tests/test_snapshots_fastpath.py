@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import signal
 import subprocess
 from pathlib import Path
 
@@ -293,9 +294,9 @@ def test_files_read_by_several_processes_give_the_same_dataset(tmp_path):
                                   load_snapshots([tmp_path / "three"], now=NOW))
 
 
-def test_every_worker_has_ended_when_the_import_returns(tmp_path, monkeypatch):
-    # Workers are told to stop when their last chunk is read, and waited for once
-    # the end checks are done: none may outlive the import.
+@pytest.fixture
+def started_workers(monkeypatch) -> list[subprocess.Popen]:
+    """The import workers started, recorded."""
     started = []
 
     class Recorded(subprocess.Popen):
@@ -304,6 +305,14 @@ def test_every_worker_has_ended_when_the_import_returns(tmp_path, monkeypatch):
             started.append(self)
 
     monkeypatch.setattr(parallel.subprocess, "Popen", Recorded)
+    return started
+
+
+def test_every_worker_has_ended_when_the_import_returns(tmp_path, started_workers):
+    # Workers are started before the files are hashed, told to stop when their last
+    # chunk is read, and waited for once the end checks are done: none may outlive
+    # the import, and none is started twice.
+    started = started_workers
     files = []
     for day in range(4):
         path = tmp_path / f"day{day}.jsonl"
@@ -432,6 +441,25 @@ def test_what_the_reading_cannot_rule_out_is_checked_by_duckdb(
     assert len(duckdb_checks) == 1
     pd.testing.assert_frame_equal(load_snapshots([tmp_path / "ds"], now=NOW),
                                   load_snapshots(paths, **options))
+
+
+def test_workers_started_for_files_already_imported_are_ended_at_once(
+        tmp_path, started_workers):
+    files = [_day(tmp_path / f"day{day}.jsonl", day, range(3)) for day in (10, 11, 12)]
+    import_snapshots(files, tmp_path / "ds", now=NOW, workers=2)
+    assert [worker.returncode for worker in started_workers] == [0]
+    again = import_snapshots(files, tmp_path / "ds", now=NOW, workers=2)
+    assert again.rows_added == 0 and len(again.skipped) == 3
+    # Killed, not waited for while it loads its libraries for nothing.
+    assert [worker.returncode for worker in started_workers] == [0, -signal.SIGKILL]
+
+
+def test_no_worker_is_started_for_files_that_are_not_there(tmp_path, started_workers):
+    files = [_day(tmp_path / f"day{day}.jsonl", day, range(3)) for day in (10, 11)]
+    files.append(tmp_path / "missing.jsonl")
+    with pytest.raises(DataError, match=r"missing\.jsonl: file not found"):
+        import_snapshots(files, tmp_path / "ds", now=NOW, workers=2)
+    assert started_workers == []
 
 
 def test_problems_found_by_several_processes_are_listed_in_file_order(tmp_path):

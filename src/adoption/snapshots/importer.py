@@ -58,7 +58,13 @@ from adoption.snapshots.dataset import Manifest, SnapshotDataset, StagedPart
 from adoption.snapshots.engines.in_duckdb import connect
 from adoption.snapshots.jsonfile import DEFAULT_MAX_DOCUMENT_MB, check_limit
 from adoption.snapshots.load import parse_time
-from adoption.snapshots.parallel import ReadSettings, read_files, reap
+from adoption.snapshots.parallel import (
+    ReadSettings,
+    read_files,
+    reap,
+    start_workers,
+    stop_unused,
+)
 from adoption.snapshots.repeats import IMPORT_MEMORY_LIMIT, settle_repeats
 from adoption.snapshots.sectors import account_sectors, read_sector_map
 from adoption.snapshots.snapshot_table import SnapshotWarning
@@ -163,19 +169,22 @@ def import_snapshots(
         manifest = Manifest.read(root)
         _remove_leftovers(root, manifest)
         report = ImportReport(root)
-        todo = _plan(files, manifest, report)
-        if not todo and new_map is None:
-            return report
+        paths = _readable_paths(files)
+        started = start_workers(paths, workers)  # they load while the files are hashed
         staging = root / f"{STAGING_PREFIX}{_import_id()}"
-        settings = ReadSettings(staging, _id_of(staging), options,
-                                present, batch_rows, skip_bad_lines, fast)
         try:
-            _stream_files(todo, staging, report, settings, progress, workers)
+            todo = _plan(paths, manifest, report)
+            if not todo and new_map is None:
+                return report
+            settings = ReadSettings(staging, _id_of(staging), options,
+                                    present, batch_rows, skip_bad_lines, fast)
+            _stream_files(todo, staging, report, settings, progress, workers, started)
             settle_repeats(root, manifest, staging, report)
             report.assignment = _check_sectors(root, manifest, staging, report, new_map)
             _commit(root, manifest, staging, report, new_map, sector_map, options,
                     skip_bad_lines)
         finally:
+            stop_unused(started)
             shutil.rmtree(staging, ignore_errors=True)
             reap()  # the workers, which ended while the end checks ran
     return report
@@ -247,19 +256,23 @@ def sha256_of(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def _plan(files: Iterable[str | Path], manifest: Manifest, report: ImportReport
-          ) -> list[ImportedFile]:
+def _readable_paths(files: Iterable[str | Path]) -> list[Path]:
+    """The files given, each dataset among them as its parts; DataError for any that
+    is no file."""
+    paths = list(_with_dataset_parts(files))
+    problems = [problem(path, "is a folder, not a file" if path.is_dir() else "file not found",
+                        expected="an archived data file")
+                for path in paths if not path.is_file()]
+    if problems:
+        raise DataError(problems)
+    return paths
+
+
+def _plan(paths: list[Path], manifest: Manifest, report: ImportReport) -> list[ImportedFile]:
     """The files to read: not already in the dataset, nor twice in this import."""
     known = manifest.known_files()
     seen: dict[str, Path] = {}
-    todo, problems = [], []
-    paths = list(_with_dataset_parts(files))
-    for path in paths:
-        if not path.is_file():
-            what = "is a folder, not a file" if path.is_dir() else "file not found"
-            problems.append(problem(path, what, expected="an archived data file"))
-    if problems:
-        raise DataError(problems)
+    todo = []
     # Hashed on every core (hashlib lets go of the GIL): a second of a 10M-row import.
     with ThreadPoolExecutor(os.cpu_count() or 1) as threads:
         digests = list(threads.map(sha256_of, paths))
@@ -287,7 +300,8 @@ def _with_dataset_parts(files: Iterable[str | Path]) -> Iterator[Path]:
 
 
 def _stream_files(todo: list[ImportedFile], staging: Path, report: ImportReport,
-                  settings: ReadSettings, progress: bool | None, workers: int | None) -> None:
+                  settings: ReadSettings, progress: bool | None, workers: int | None,
+                  started: list) -> None:
     """Read every file in batches into staged parts (on every core for a large import).
     Raises DataError on any problem."""
     # Deferred: tqdm only when this runs.
@@ -297,7 +311,7 @@ def _stream_files(todo: list[ImportedFile], staging: Path, report: ImportReport,
     with tqdm(total=total, unit="B", unit_scale=True, desc="importing", leave=False,
               disable=None if progress is None else not progress) as bar:
         parts, files, counter = read_files([entry.path for entry in todo], settings,
-                                           workers=workers,
+                                           workers=workers, started=started,
                                            on_progress=lambda at: bar.update(at - bar.n))
     report.parts = parts
     report.counter.add(counter)

@@ -13,7 +13,8 @@ that reads chunks sent down its standard input and sends back what it read.
 Unlike multiprocessing's pools it never imports the caller's main module again,
 so `import_snapshots` may be called from any script, guarded or not. A worker
 starts in about half a second (it imports pandas and pyarrow), which is why a small
-import (less than `PARALLEL_FROM_BYTES` of files) is read here, in one process.
+import (less than `PARALLEL_FROM_BYTES` of files) is read here, in one process, and
+why the import starts its workers before it hashes the files (`start_workers`).
 """
 
 from __future__ import annotations
@@ -116,11 +117,28 @@ def _progress(report: Callable[[int], None] | None, base: int) -> Callable[[int]
     return None if report is None else (lambda at: report(base + at))
 
 
+def start_workers(paths: list[Path], workers: int | None = None) -> list[_Worker]:
+    """The worker processes `read_files` will want for these files, started ahead: a
+    worker takes half a second to start, which the import spends meanwhile on hashing
+    the files. Give them to `read_files` (`started`), then `stop_unused` them."""
+    sizes = [path.stat().st_size for path in paths]
+    return [_Worker() for _ in range(_workers(workers, sum(sizes), len(paths)) - 1)]
+
+
+def stop_unused(started: list[_Worker]) -> None:
+    """End the workers started ahead that `read_files` did not take (the files were
+    already imported, say): at once, without waiting for them to load."""
+    while started:
+        started.pop().cancel()
+
+
 def read_files(paths: list[Path], settings: ReadSettings, *, workers: int | None = None,
-               on_progress: Callable[[int], None] | None = None
+               on_progress: Callable[[int], None] | None = None,
+               started: list[_Worker] | None = None
                ) -> tuple[list[StagedPart], list[FileResult], BatchCounter]:
     """Every file read, by `workers` processes, this one included (None: one per core
-    for a large import). `on_progress(bytes)` hears of the stored bytes read so far."""
+    for a large import). `on_progress(bytes)` hears of the stored bytes read so far.
+    `started`: workers started ahead (`start_workers`); those taken leave the list."""
     sizes = [path.stat().st_size for path in paths]
     workers = _workers(workers, sum(sizes), len(paths))
     chunks = _chunks(sizes, workers)
@@ -150,8 +168,10 @@ def read_files(paths: list[Path], settings: ReadSettings, *, workers: int | None
                 progress.finished(number)
 
     if workers > 1:
+        ahead = started if started is not None else []
         with ThreadPoolExecutor(workers - 1) as threads:
-            helpers = [threads.submit(read_there, _Worker()) for _ in range(workers - 1)]
+            helpers = [threads.submit(read_there, ahead.pop(0) if ahead else _Worker())
+                       for _ in range(workers - 1)]
             read_here()
             for helper in helpers:
                 helper.result()  # a worker's failure is raised here
@@ -208,6 +228,13 @@ class _Worker:
         self.process.stdin.close()  # type: ignore[union-attr]
         self.process.stdout.close()  # type: ignore[union-attr]
         _stopping.append(self.process)
+
+    def cancel(self) -> None:
+        """End a worker that was never given a chunk."""
+        self.process.kill()
+        self.process.wait()
+        self.process.stdin.close()  # type: ignore[union-attr]
+        self.process.stdout.close()  # type: ignore[union-attr]
 
     def read(self, number: int, paths: list[Path], settings: ReadSettings) -> ChunkResult:
         pickle.dump((number, paths, settings), self.process.stdin)
