@@ -7,6 +7,7 @@ import gzip
 import json
 import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import msgspec
@@ -21,8 +22,8 @@ from adoption.snapshots import (
     SnapshotWarning,
     import_snapshots,
     load_snapshots,
-    parallel,
     repeats,
+    workers,
 )
 from adoption.snapshots.api_formats import _parse_time
 from adoption.snapshots.dataset import arrow_schema, partition_positions
@@ -304,7 +305,7 @@ def started_workers(monkeypatch) -> list[subprocess.Popen]:
             super().__init__(*args, **kwargs)
             started.append(self)
 
-    monkeypatch.setattr(parallel.subprocess, "Popen", Recorded)
+    monkeypatch.setattr(workers.subprocess, "Popen", Recorded)
     return started
 
 
@@ -460,6 +461,60 @@ def test_no_worker_is_started_for_files_that_are_not_there(tmp_path, started_wor
     with pytest.raises(DataError, match=r"missing\.jsonl: file not found"):
         import_snapshots(files, tmp_path / "ds", now=NOW, workers=2)
     assert started_workers == []
+
+
+# Run as a command: each worker started is printed with whether pandas was loaded
+# in the command's process by then.
+_COMMAND_WATCHED = """
+import sys
+from adoption.cli import main
+from adoption.snapshots import workers
+started = workers.Worker.__init__
+def watched(self):
+    print("worker started, pandas loaded:", "pandas" in sys.modules)
+    started(self)
+workers.Worker.__init__ = watched
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _import_command(*arguments: object) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", _COMMAND_WATCHED, "snapshots", "import",
+                           *map(str, arguments), "--jobs", "2"],
+                          capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("target", ["--dataset", "-o"])
+def test_the_import_command_starts_its_worker_before_it_loads_pandas(tmp_path, target):
+    # The worker loads pandas and pyarrow (half a second) while the command does.
+    files = [_day(tmp_path / f"day{day}.jsonl", day, range(3)) for day in (10, 11)]
+    out = tmp_path / ("ds" if target == "--dataset" else "table.parquet")
+    done = _import_command(*files, target, out)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "worker started, pandas loaded: False"
+    assert done.stdout.count("worker started") == 1
+    assert len(load_snapshots([out], now=NOW)) == 6
+
+
+def test_the_import_command_starts_no_worker_for_a_file_that_is_not_there(tmp_path):
+    files = [_day(tmp_path / f"day{day}.jsonl", day, range(3)) for day in (10, 11)]
+    done = _import_command(*files, tmp_path / "missing.jsonl", "--dataset", tmp_path / "ds")
+    assert done.returncode == 1
+    assert "missing.jsonl: file not found" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "worker started" not in done.stdout
+    assert not (tmp_path / "ds").exists()
+
+
+def test_workers_are_started_ahead_only_for_files_that_are_all_there(tmp_path):
+    files = [_day(tmp_path / f"day{day}.jsonl", day, range(3)) for day in (10, 11)]
+    assert workers.start_ahead([*files, tmp_path / "missing.jsonl"], 2) is None
+    assert workers.start_ahead([*files, tmp_path], 2) is None  # a folder: a dataset's parts
+    assert workers.start_ahead(files, 1) == []  # one process: this one
+    started = workers.start_ahead(files, 2)
+    assert len(started) == 1
+    workers.stop_unused(started)
+    assert started == []
 
 
 def test_problems_found_by_several_processes_are_listed_in_file_order(tmp_path):

@@ -33,6 +33,7 @@ from adoption.files import write_atomically
 from adoption.problems import fail
 from adoption.snapshots.jsonfile import DEFAULT_MAX_DOCUMENT_MB
 from adoption.snapshots.notices import warnings_shown
+from adoption.snapshots.workers import Worker, start_ahead, stop_unused
 
 EPILOG = """\
 formats, told apart by their content (not their names):
@@ -191,18 +192,30 @@ def positive_number(text: str) -> float:
 
 def run_import(args: argparse.Namespace) -> int:
     """Import the files and write the table. Raises DataError on bad input."""
+    dataset = _dataset_target(args)
+    out = Path(args.out) if dataset is None else None
+    if out is not None and not out.parent.is_dir():
+        raise fail(out, f"folder {str(out.parent)!r} does not exist",
+                   expected="an output path in an existing folder")
+    # Started before this process loads pandas and pyarrow, so that the workers
+    # load theirs at the same time (`workers`); the import ends those it does not
+    # need, and this, should it fail before.
+    started = start_ahead(args.files, args.jobs)
+    try:
+        if dataset is not None:
+            return _run_dataset_import(args, dataset, started)
+        return _run_file_import(args, out, started)
+    finally:
+        stop_unused(started)
+
+
+def _run_file_import(args: argparse.Namespace, out: Path, started: list[Worker] | None
+                     ) -> int:
     # Deferred: it loads pandas and pyarrow; only when this runs.
     from adoption.snapshots.to_file import import_to_file
 
-    dataset = _dataset_target(args)
-    if dataset is not None:
-        return _run_dataset_import(args, dataset)
-    out = Path(args.out)
-    if not out.parent.is_dir():
-        raise fail(out, f"folder {str(out.parent)!r} does not exist",
-                   expected="an output path in an existing folder")
     with warnings_shown():
-        written = import_to_file(args.files, out, **_import_options(args))
+        written = import_to_file(args.files, out, **_import_options(args), started=started)
     for skipped in written.skipped:
         print(f"{skipped.path}: skipped, {skipped.reason}", file=sys.stderr)
     print(written.describe())
@@ -231,12 +244,14 @@ def _dataset_target(args: argparse.Namespace) -> Path | None:
     return None
 
 
-def _run_dataset_import(args: argparse.Namespace, dataset: Path) -> int:
+def _run_dataset_import(args: argparse.Namespace, dataset: Path,
+                        started: list[Worker] | None) -> int:
     # Deferred: it loads pandas and pyarrow; only when this runs.
     from adoption.snapshots.importer import import_snapshots
 
     with warnings_shown():
-        report = import_snapshots(args.files, dataset, **_import_options(args))
+        report = import_snapshots(args.files, dataset, **_import_options(args),
+                                  started=started)
     for skipped in report.skipped:
         print(f"{skipped.path}: skipped, {skipped.reason}", file=sys.stderr)
     print(report.describe())

@@ -58,17 +58,12 @@ from adoption.snapshots.dataset import Manifest, SnapshotDataset, StagedPart
 from adoption.snapshots.engines.in_duckdb import connect
 from adoption.snapshots.jsonfile import DEFAULT_MAX_DOCUMENT_MB, check_limit
 from adoption.snapshots.load import parse_time
-from adoption.snapshots.parallel import (
-    ReadSettings,
-    read_files,
-    reap,
-    start_workers,
-    stop_unused,
-)
+from adoption.snapshots.parallel import ReadSettings, read_files
 from adoption.snapshots.repeats import IMPORT_MEMORY_LIMIT, settle_repeats
 from adoption.snapshots.sectors import account_sectors, read_sector_map
 from adoption.snapshots.snapshot_table import SnapshotWarning
 from adoption.snapshots.stream import DEFAULT_BATCH_ROWS, BatchCounter
+from adoption.snapshots.workers import Worker, reap, start_workers, stop_unused
 
 LOCK_NAME = ".import.lock"
 HOLDER_NAME = ".import.holder"  # "host pid" of the import holding the lock
@@ -144,6 +139,7 @@ def import_snapshots(
     progress: bool | None = False,
     workers: int | None = None,
     fast: bool = True,
+    started: list[Worker] | None = None,
 ) -> ImportReport:
     """Stream archived files into the dataset at `dataset` (created if absent).
 
@@ -154,8 +150,10 @@ def import_snapshots(
     only on a terminal). `workers`: processes reading files at once (None:
     every core for a large import, `parallel.read_files`). `fast=False` reads
     every line the exact way, without `fastpath` (the same answer, slower).
-    Raises DataError, listing the problems, with the dataset left exactly as
-    it was.
+    `started`: worker processes started for these files (`workers.start_ahead`),
+    for the import to use; it ends those it does not need (the caller ends them,
+    `stop_unused`, should the import fail before it reads). Raises DataError,
+    listing the problems, with the dataset left exactly as it was.
     """
     root = Path(dataset)
     if not root.parent.is_dir():
@@ -170,7 +168,8 @@ def import_snapshots(
         _remove_leftovers(root, manifest)
         report = ImportReport(root)
         paths = _readable_paths(files)
-        started = start_workers(paths, workers)  # they load while the files are hashed
+        if started is None:
+            started = start_workers(paths, workers)  # they load while the files are hashed
         staging = root / f"{STAGING_PREFIX}{_import_id()}"
         try:
             todo = _plan(paths, manifest, report)
@@ -301,7 +300,7 @@ def _with_dataset_parts(files: Iterable[str | Path]) -> Iterator[Path]:
 
 def _stream_files(todo: list[ImportedFile], staging: Path, report: ImportReport,
                   settings: ReadSettings, progress: bool | None, workers: int | None,
-                  started: list) -> None:
+                  started: list[Worker]) -> None:
     """Read every file in batches into staged parts (on every core for a large import).
     Raises DataError on any problem."""
     # Deferred: tqdm only when this runs.

@@ -8,21 +8,20 @@ range. So the parts' order is the files' order, whoever read them: what
 and notes come back per file and are reported in the files' order; the answer
 is the same for any number of workers (a test compares them).
 
-A worker is a Python process of its own (`python -m adoption.snapshots.parallel`)
-that reads chunks sent down its standard input and sends back what it read.
-Unlike multiprocessing's pools it never imports the caller's main module again,
-so `import_snapshots` may be called from any script, guarded or not. A worker
-starts in about half a second (it imports pandas and pyarrow), which is why a small
-import (less than `PARALLEL_FROM_BYTES` of files) is read here, in one process, and
-why the import starts its workers before it hashes the files (`start_workers`).
+A worker is a Python process of its own (`python -m adoption.snapshots.parallel`,
+started by `workers`) that reads chunks sent down its standard input and sends
+back what it read (`_serve`). Unlike multiprocessing's pools it never imports
+the caller's main module again, so `import_snapshots` may be called from any
+script, guarded or not. A worker starts in about half a second (it imports
+pandas and pyarrow), which is why a small import (less than
+`workers.PARALLEL_FROM_BYTES` of files) is read here, in one process, and why workers
+are started ahead of need (`workers.start_workers`, `workers.start_ahead`).
 """
 
 from __future__ import annotations
 
-import atexit
 import os
 import pickle
-import subprocess
 import sys
 import threading
 import traceback
@@ -40,8 +39,8 @@ from adoption.snapshots.api_formats import ImportOptions
 from adoption.snapshots.dataset import PartitionWriter, StagedPart
 from adoption.snapshots.snapshot_table import SnapshotWarning
 from adoption.snapshots.stream import BatchCounter, FileStream
+from adoption.snapshots.workers import Worker, worker_count
 
-PARALLEL_FROM_BYTES = 16_000_000  # of stored files: below, one process reads them all
 CHUNKS_PER_WORKER = 12  # small chunks share the work out evenly (a worker starts late)
 PARTS_PER_CHUNK = 100_000  # part numbers of chunk n: n * PARTS_PER_CHUNK + 1, ...
 
@@ -117,30 +116,16 @@ def _progress(report: Callable[[int], None] | None, base: int) -> Callable[[int]
     return None if report is None else (lambda at: report(base + at))
 
 
-def start_workers(paths: list[Path], workers: int | None = None) -> list[_Worker]:
-    """The worker processes `read_files` will want for these files, started ahead: a
-    worker takes half a second to start, which the import spends meanwhile on hashing
-    the files. Give them to `read_files` (`started`), then `stop_unused` them."""
-    sizes = [path.stat().st_size for path in paths]
-    return [_Worker() for _ in range(_workers(workers, sum(sizes), len(paths)) - 1)]
-
-
-def stop_unused(started: list[_Worker]) -> None:
-    """End the workers started ahead that `read_files` did not take (the files were
-    already imported, say): at once, without waiting for them to load."""
-    while started:
-        started.pop().cancel()
-
-
 def read_files(paths: list[Path], settings: ReadSettings, *, workers: int | None = None,
                on_progress: Callable[[int], None] | None = None,
-               started: list[_Worker] | None = None
+               started: list[Worker] | None = None
                ) -> tuple[list[StagedPart], list[FileResult], BatchCounter]:
     """Every file read, by `workers` processes, this one included (None: one per core
     for a large import). `on_progress(bytes)` hears of the stored bytes read so far.
-    `started`: workers started ahead (`start_workers`); those taken leave the list."""
+    `started`: workers started ahead (`workers.start_workers`); those taken leave
+    the list."""
     sizes = [path.stat().st_size for path in paths]
-    workers = _workers(workers, sum(sizes), len(paths))
+    workers = worker_count(workers, sum(sizes), len(paths))
     chunks = _chunks(sizes, workers)
     results: dict[int, ChunkResult] = {}
     progress = _Progress(on_progress, sizes, chunks)
@@ -156,7 +141,7 @@ def read_files(paths: list[Path], settings: ReadSettings, *, workers: int | None
                                          progress.within(number))
             progress.finished(number)
 
-    def read_there(worker: _Worker) -> None:
+    def read_there(worker: Worker) -> None:
         with worker:
             while True:
                 try:
@@ -170,7 +155,7 @@ def read_files(paths: list[Path], settings: ReadSettings, *, workers: int | None
     if workers > 1:
         ahead = started if started is not None else []
         with ThreadPoolExecutor(workers - 1) as threads:
-            helpers = [threads.submit(read_there, ahead.pop(0) if ahead else _Worker())
+            helpers = [threads.submit(read_there, ahead.pop(0) if ahead else Worker())
                        for _ in range(workers - 1)]
             read_here()
             for helper in helpers:
@@ -207,58 +192,6 @@ class _Progress:
         return lambda at: self.report(self.done + at)  # type: ignore[misc]
 
 
-class _Worker:
-    """A worker process: chunks go down its standard input, results come back up."""
-
-    def __init__(self):
-        package_root = Path(__file__).resolve().parents[2]  # where `adoption` is imported from
-        paths = [str(package_root), os.environ.get("PYTHONPATH", "")]
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "adoption.snapshots.parallel"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)})
-
-    def __enter__(self) -> _Worker:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        # Closing its standard input tells it to stop. It is waited for later
-        # (`reap`): its Python takes a tenth of a second to end, which the import
-        # need not wait for, as nothing it wrote is still open.
-        self.process.stdin.close()  # type: ignore[union-attr]
-        self.process.stdout.close()  # type: ignore[union-attr]
-        _stopping.append(self.process)
-
-    def cancel(self) -> None:
-        """End a worker that was never given a chunk."""
-        self.process.kill()
-        self.process.wait()
-        self.process.stdin.close()  # type: ignore[union-attr]
-        self.process.stdout.close()  # type: ignore[union-attr]
-
-    def read(self, number: int, paths: list[Path], settings: ReadSettings) -> ChunkResult:
-        pickle.dump((number, paths, settings), self.process.stdin)
-        self.process.stdin.flush()  # type: ignore[union-attr]
-        try:
-            outcome, value = pickle.load(self.process.stdout)  # type: ignore[arg-type]
-        except EOFError:
-            raise RuntimeError(f"an import worker stopped (exit code "
-                               f"{self.process.wait()}); see its message above") from None
-        if outcome == "error":
-            raise RuntimeError(f"an import worker failed:\n{value}")
-        return value
-
-
-_stopping: list[subprocess.Popen] = []  # workers told to stop, not yet waited for
-
-
-@atexit.register
-def reap() -> None:
-    """Wait for the workers told to stop (the import calls it after its end checks)."""
-    while _stopping:
-        _stopping.pop().wait()
-
-
 def _serve() -> None:
     """A worker's life: read chunks until its standard input closes."""
     results = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
@@ -275,14 +208,6 @@ def _serve() -> None:
             reply = ("error", traceback.format_exc())
         pickle.dump(reply, results)
         results.flush()
-
-
-def _workers(asked: int | None, total_bytes: int, files: int) -> int:
-    if asked is not None:
-        return max(1, min(asked, files))
-    if total_bytes < PARALLEL_FROM_BYTES or files < 2:
-        return 1
-    return max(1, min(os.cpu_count() or 1, files))
 
 
 def _chunks(sizes: list[int], workers: int) -> list[list[int]]:

@@ -44,6 +44,7 @@ from adoption.snapshots.repeats import IMPORT_MEMORY_LIMIT
 from adoption.snapshots.sectors import empty_assignment
 from adoption.snapshots.snapshot_table import DTYPES, UNKNOWN, conform
 from adoption.snapshots.stream import DEFAULT_BATCH_ROWS
+from adoption.snapshots.workers import Worker
 
 CSV_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # write_table's, for the same bytes
 
@@ -83,11 +84,12 @@ def import_to_file(
     progress: bool | None = False,
     workers: int | None = None,
     fast: bool = True,
+    started: list[Worker] | None = None,
 ) -> WrittenTable:
     """Write the snapshot table of `files` to `out` (Parquet, or CSV for a .csv name).
 
-    The options are `import_snapshots`'s. Raises DataError listing every problem,
-    with nothing written.
+    The options are `import_snapshots`'s (`started` included). Raises DataError
+    listing every problem, with nothing written.
     """
     out = Path(out)
     if not out.parent.is_dir():
@@ -105,7 +107,8 @@ def import_to_file(
         report = import_snapshots(
             files, work / "dataset", snapshot_at=snapshot_at, sector_map=sector_map,
             skip_bad_lines=skip_bad_lines, server=server, now=now, batch_rows=batch_rows,
-            max_document_mb=max_document_mb, progress=progress, workers=workers, fast=fast)
+            max_document_mb=max_document_mb, progress=progress, workers=workers, fast=fast,
+            started=started)
         parts = SnapshotDataset(work / "dataset").part_paths()
         with _connection(work) as con:
             _define_table(con, parts, report.assignment)
