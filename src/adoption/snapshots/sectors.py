@@ -37,7 +37,7 @@ from adoption.snapshots.snapshot_table import (
     SnapshotWarning,
     id_problems,
     localised,
-    normalise_platform,
+    normalise_platforms,
 )
 
 MAP_COLUMNS = [
@@ -64,7 +64,7 @@ def read_sector_map(path: str | Path) -> pd.DataFrame:
         problems.append(problem(raw.path, "no column names the accounts", line=1,
                                 expected="a 'handle' or an 'account_id' column (or both)"))
     if "account_id" in typed and "platform" in typed:  # 1.23457E+18 would match no account
-        platforms = typed["platform"].map(normalise_platform).astype("string")
+        platforms = normalise_platforms(typed["platform"])
         problems += id_problems(raw, platforms, typed["account_id"])
     if problems:
         raise DataError(problems)
@@ -80,7 +80,7 @@ def _finish_map(typed: pd.DataFrame, path: Path, lines: list[int]) -> pd.DataFra
     for name in ("handle", "account_id", "org_name", "org_id"):
         if name not in frame:
             frame[name] = pd.Series(pd.NA, index=frame.index, dtype="string")
-    frame["platform"] = frame["platform"].map(normalise_platform).astype("string")
+    frame["platform"] = normalise_platforms(frame["platform"])
     frame["handle"] = frame["handle"].str.lstrip("@").replace("", pd.NA)
     frame["handle_key"] = handle_key(frame["handle"])
     named = frame["account_id"].fillna("@" + frame["handle"])

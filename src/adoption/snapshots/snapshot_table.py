@@ -158,6 +158,13 @@ def normalise_platform(label: object) -> str | None:
     return PLATFORM_ALIASES.get(text, text) or None
 
 
+def normalise_platforms(labels: pd.Series) -> pd.Series:
+    """`normalise_platform` of every label, as text: worked out once per distinct
+    label, since a table of a million rows names a few platforms."""
+    normalised = {label: normalise_platform(label) for label in labels.dropna().unique()}
+    return labels.map(normalised).astype("string")
+
+
 def read_layout(raw: RawTable, snapshot_at: pd.Timestamp | None = None
                 ) -> tuple[pd.DataFrame, list[Problem]]:
     """A table-layout file (CSV or Parquet, already read) as snapshot rows, and its problems.
@@ -179,7 +186,7 @@ def read_layout(raw: RawTable, snapshot_at: pd.Timestamp | None = None
         typed["sector"], sector_problems = _layout_sectors(raw)
         problems += sector_problems
     if "platform" in typed:
-        typed["platform"] = typed["platform"].map(normalise_platform).astype("string")
+        typed["platform"] = normalise_platforms(typed["platform"])
         if "account_id" in typed:
             problems += id_problems(raw, typed["platform"], typed["account_id"])
     if "name" in raw.frame:  # display names as written, spaces included (see the codebook)
