@@ -464,24 +464,29 @@ def test_no_worker_is_started_for_files_that_are_not_there(tmp_path, started_wor
 
 
 # Run as a command: each worker started is printed with whether pandas was loaded
-# in the command's process by then.
+# in the command's process by then, and once the command is done, how it ended.
 _COMMAND_WATCHED = """
 import sys
 from adoption.cli import main
 from adoption.snapshots import workers
-started = workers.Worker.__init__
+start = workers.Worker.__init__
+started = []
 def watched(self):
     print("worker started, pandas loaded:", "pandas" in sys.modules)
-    started(self)
+    start(self)
+    started.append(self.process)
 workers.Worker.__init__ = watched
-sys.exit(main(sys.argv[1:]))
+code = main(sys.argv[1:])
+for process in started:
+    print("worker ended with", process.wait())
+sys.exit(code)
 """
 
 
 def _import_command(*arguments: object) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", _COMMAND_WATCHED, "snapshots", "import",
                            *map(str, arguments), "--jobs", "2"],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, timeout=120)
 
 
 @pytest.mark.parametrize("target", ["--dataset", "-o"])
@@ -493,7 +498,19 @@ def test_the_import_command_starts_its_worker_before_it_loads_pandas(tmp_path, t
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "worker started, pandas loaded: False"
     assert done.stdout.count("worker started") == 1
+    assert done.stdout.splitlines()[-1] == "worker ended with 0"
     assert len(load_snapshots([out], now=NOW)) == 6
+
+
+def test_a_worker_started_by_the_command_is_ended_when_the_import_fails_early(tmp_path):
+    # The sector map is read before the import's own care for its workers begins.
+    files = [_day(tmp_path / f"day{day}.jsonl", day, range(3)) for day in (10, 11)]
+    done = _import_command(*files, "--dataset", tmp_path / "ds",
+                           "--sector-map", tmp_path / "missing.csv")
+    assert done.returncode == 1
+    assert "missing.csv" in done.stderr and "Traceback" not in done.stderr
+    assert done.stdout.splitlines() == ["worker started, pandas loaded: False",
+                                        f"worker ended with {-signal.SIGKILL}"]
 
 
 def test_the_import_command_starts_no_worker_for_a_file_that_is_not_there(tmp_path):
