@@ -11,6 +11,7 @@ import pytest
 
 from adoption.problems import DataError
 from adoption.snapshots import DTYPES, load_snapshots, write_table
+from adoption.snapshots.snapshot_table import normalise_platforms
 
 V1_USER = {"id": 63873759, "id_str": "63873759", "screen_name": "ThePSF",
            "name": "Python - The PSF", "followers_count": 92394, "friends_count": 120,
@@ -150,6 +151,14 @@ def test_csv_layout_with_french_words_and_semicolons(tmp_path):
     assert table["verified"].tolist() == [True, False]
     assert pd.isna(table["followers"].iloc[1])
     assert table["source_line"].tolist() == [2, 3]
+
+
+def test_platforms_are_normalised_label_by_label():
+    labels = pd.Series(["Twitter", " X ", None, "  ", "bsky", "Mastodon", "twitter", "X"],
+                       dtype=object)
+    assert normalise_platforms(labels).tolist() == [
+        "twitter", "twitter", pd.NA, pd.NA, "bluesky", "mastodon", "twitter", "twitter"]
+    assert str(normalise_platforms(labels).dtype) == "string"
 
 
 def test_csv_layout_reports_every_bad_cell(tmp_path):
