@@ -14,8 +14,8 @@ back what it read (`_serve`). Unlike multiprocessing's pools it never imports
 the caller's main module again, so `import_snapshots` may be called from any
 script, guarded or not. A worker starts in about half a second (it imports
 pandas and pyarrow), which is why a small import (less than
-`workers.PARALLEL_FROM_BYTES` of files) is read here, in one process, and why workers
-are started ahead of need (`workers.start_workers`, `workers.start_ahead`).
+`workers.PARALLEL_FROM_BYTES` of files) is read here, in one process, and why
+workers are started ahead of need (`workers.start_workers`, `start_ahead`).
 """
 
 from __future__ import annotations
