@@ -297,9 +297,19 @@ COPY (
 ) TO '{out}' (FORMAT parquet, COMPRESSION zstd)
 """
 
+# The yardstick of `-o`, which also sorts: the same conversion writing the rows in
+# the order `-o` writes them, with the memory the import's DuckDB is given (past it,
+# both spill to disk).
+SORTED_CONVERSION_SQL = PLAIN_CONVERSION_SQL.replace(
+    "\n) TO '{out}'", "\n    ORDER BY platform, account_id, snapshot_at\n) TO '{out}'")
 
-def step_plain_conversion(folder: Path, out: Path, pattern: str) -> dict:
+
+def step_plain_conversion(folder: Path, out: Path, pattern: str, sort: bool = False
+                          ) -> dict:
+    """The plain conversion (`sort`: sorted as `-o` sorts, in its memory)."""
     import duckdb
+
+    from adoption.snapshots.repeats import IMPORT_MEMORY_LIMIT
 
     files = sorted(folder.glob(pattern))
     listed = "[" + ", ".join(f"'{f}'" for f in files) + "]"
@@ -307,7 +317,11 @@ def step_plain_conversion(folder: Path, out: Path, pattern: str) -> dict:
     con = duckdb.connect()
     try:
         con.execute("SET TimeZone = 'UTC'")
-        con.execute(PLAIN_CONVERSION_SQL.format(files=listed, out=out))
+        if sort:
+            con.execute(f"SET memory_limit = '{IMPORT_MEMORY_LIMIT}'")
+            con.execute(f"SET temp_directory = '{out.parent / 'plain-spill'}'")
+        sql = SORTED_CONVERSION_SQL if sort else PLAIN_CONVERSION_SQL
+        con.execute(sql.format(files=listed, out=out))
         rows = con.execute(f"SELECT count(*) FROM '{out}'").fetchone()[0]
     finally:
         con.close()
@@ -364,8 +378,10 @@ class StepFailed(RuntimeError):
 # --- the whole run ---
 
 IMPORT_STEPS = ("plain DuckDB conversion", "import --dataset", "import -o",
+                "plain DuckDB conversion, sorted as -o",
                 "plain DuckDB conversion, one more day", "import one more day, new dataset",
                 "import one more day --dataset")
+DAY_STEPS = IMPORT_STEPS[4:]
 ARCHIVE = "harvest-*.jsonl.gz"
 NEXT_DAY = "next-day-*.jsonl.gz"
 
@@ -396,6 +412,9 @@ def prepare(rows: int, root: Path, n_days: int = DAYS) -> tuple[Path, Path, list
         measures.append({"rows": rows, "step": IMPORT_STEPS[2],
                          **run_child("import", str(folder), str(folder / "table.parquet"),
                                      "file", ARCHIVE)})
+        measures.append({"rows": rows, "step": IMPORT_STEPS[3],
+                         **run_child("plain_conversion", str(folder),
+                                     str(folder / "plain.parquet"), ARCHIVE, "sorted")})
         for measure in measures:
             measure["plain_seconds"] = plain["seconds"]
         measures += one_more_day(rows, folder, dataset)
@@ -416,7 +435,7 @@ def one_more_day(rows: int, folder: Path, dataset: Path) -> list[dict]:
     shutil.rmtree(folder / "day-dataset")
     day = run_child("import", str(folder), str(dataset), "dataset", NEXT_DAY)
     return [{"rows": rows, "step": step, **measure, "plain_seconds": plain["seconds"]}
-            for step, measure in zip(IMPORT_STEPS[3:], [plain, alone, day], strict=True)]
+            for step, measure in zip(DAY_STEPS, [plain, alone, day], strict=True)]
 
 
 def machine() -> str:
@@ -472,6 +491,13 @@ def import_table(results: list[dict]) -> str:
             lines.append(f"| {label(r['rows'])} | {r['step']} | {r['seconds']:.2f} "
                          f"| {r['rows_read'] / r['seconds']:,.0f} | {r['peak_mb']:.0f} "
                          f"| {r['seconds'] / r['plain_seconds']:.2f} |")
+    # `-o` sorts what the plain conversion does not: against the conversion that does.
+    sorted_plain = {r["rows"]: r["seconds"] for r in results if r["step"] == IMPORT_STEPS[3]}
+    against = ", ".join(f"{label(r['rows'])} {r['seconds'] / sorted_plain[r['rows']]:.2f} x"
+                        for r in results
+                        if r["step"] == IMPORT_STEPS[2] and r["rows"] in sorted_plain)
+    if against:
+        lines += ["", f"import -o against the plain conversion sorted as -o: {against}"]
     return "\n".join(lines)
 
 
@@ -551,7 +577,8 @@ def _child(step: list[str]) -> int:
         result = step_import(Path(arguments[0]), Path(arguments[1]), arguments[2] == "file",
                              arguments[3])
     elif name == "plain_conversion":
-        result = step_plain_conversion(Path(arguments[0]), Path(arguments[1]), arguments[2])
+        result = step_plain_conversion(Path(arguments[0]), Path(arguments[1]), arguments[2],
+                                       sort=arguments[3:] == ["sorted"])
     elif name == "summary":
         result = step_summary(Path(arguments[0]), arguments[1], int(arguments[2]),
                               arguments[3] or None)

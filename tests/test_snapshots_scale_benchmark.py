@@ -37,16 +37,22 @@ def test_benchmark_measures_imports_query_and_summary(benchmark, small_run):
     _, results = small_run
     assert [r["step"] for r in results] == [
         "plain DuckDB conversion", "import --dataset", "import -o",
+        "plain DuckDB conversion, sorted as -o",
         "plain DuckDB conversion, one more day", "import one more day, new dataset",
         "import one more day --dataset", "plain DuckDB query", "summary"]
     rows = 10_000 // 400 * 400  # 25 accounts, 400 days
-    assert [r["rows_read"] for r in results[:6]] == [rows, rows, rows, 25, 25, 25]
-    assert results[5]["plain_seconds"] == results[3]["seconds"]  # the day's own yardstick
+    assert [r["rows_read"] for r in results[:7]] == [rows, rows, rows, rows, 25, 25, 25]
+    assert results[3]["plain_seconds"] == results[0]["seconds"]
+    assert results[6]["plain_seconds"] == results[4]["seconds"]  # the day's own yardstick
     assert results[1]["input_mb"] > 0
     for measure in results:
         assert measure["seconds"] > 0 and 50 < measure["peak_mb"] < 3000
     assert "| 10k | summary | duckdb |" in benchmark.table(results)
-    assert "| 10k | import -o |" in benchmark.import_table(results)
+    printed = benchmark.import_table(results)
+    assert "| 10k | import -o |" in printed
+    o_against_sorted = results[2]["seconds"] / results[3]["seconds"]
+    assert printed.endswith("import -o against the plain conversion sorted as -o: "
+                            f"10k {o_against_sorted:.2f} x")
 
 
 def test_plain_conversion_writes_what_the_import_reads(benchmark, tmp_path):
@@ -63,6 +69,20 @@ def test_plain_conversion_writes_what_the_import_reads(benchmark, tmp_path):
     key = ["account_id", "snapshot_at"]
     plain = plain[columns].sort_values(key).reset_index(drop=True)
     ours = ours[columns].sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(plain, ours, check_dtype=False)
+
+
+def test_sorted_conversion_writes_the_rows_in_the_order_of_import_o(benchmark, tmp_path):
+    """The yardstick of `-o` does its sort: the same rows, in the same order."""
+    from adoption.snapshots import import_to_file
+
+    files = benchmark.write_jsonl_archive(600, tmp_path, n_days=3)
+    benchmark.step_plain_conversion(tmp_path, tmp_path / "sorted.parquet", benchmark.ARCHIVE,
+                                    sort=True)
+    import_to_file(files, tmp_path / "ours.parquet")
+    columns = ["platform", "account_id", "snapshot_at", "followers", "posts"]
+    plain = pd.read_parquet(tmp_path / "sorted.parquet")[columns]
+    ours = pd.read_parquet(tmp_path / "ours.parquet")[columns]
     pd.testing.assert_frame_equal(plain, ours, check_dtype=False)
 
 
