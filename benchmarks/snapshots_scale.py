@@ -14,7 +14,9 @@ its peak memory is its own:
 - import: `adoption snapshots import FILES --dataset DIR --sector-map CSV`, and
   the same with `-o OUT.parquet` (timed for the 1M and 10M archives; the 100M
   one is written straight into the dataset, since parsing 100M JSON objects is
-  the import's cost measured at 10M, x10);
+  the import's cost measured at 10M, x10), and the plain conversion sorted as
+  `-o` sorts; these four are timed in `--rounds` rounds (3), in turn, and
+  compared round by round (medians shown);
 - one more day: the next day's harvest imported into that dataset (its stored
   sector map applies), as a research group does every day, against the plain
   conversion of that one file and its import into a new dataset;
@@ -386,7 +388,8 @@ ARCHIVE = "harvest-*.jsonl.gz"
 NEXT_DAY = "next-day-*.jsonl.gz"
 
 
-def prepare(rows: int, root: Path, n_days: int = DAYS) -> tuple[Path, Path, list[dict]]:
+def prepare(rows: int, root: Path, n_days: int = DAYS, rounds: int = 1
+            ) -> tuple[Path, Path, list[dict]]:
     """The archive of `rows` rows under root (reused if there), its dataset, and the
     imports' measures (none when the dataset was written directly)."""
     folder = root / label(rows)
@@ -404,25 +407,61 @@ def prepare(rows: int, root: Path, n_days: int = DAYS) -> tuple[Path, Path, list
         write_jsonl_archive(rows, folder, n_days)
         print(f"  {label(rows)}: archive written in {time.perf_counter() - start:.0f} s",
               file=sys.stderr)
-        plain = run_child("plain_conversion", str(folder), str(folder / "plain.parquet"),
-                          ARCHIVE)
-        measures.append({"rows": rows, "step": IMPORT_STEPS[0], **plain})
-        measures.append({"rows": rows, "step": IMPORT_STEPS[1],
-                         **run_child("import", str(folder), str(dataset), "dataset", ARCHIVE)})
-        measures.append({"rows": rows, "step": IMPORT_STEPS[2],
-                         **run_child("import", str(folder), str(folder / "table.parquet"),
-                                     "file", ARCHIVE)})
-        measures.append({"rows": rows, "step": IMPORT_STEPS[3],
-                         **run_child("plain_conversion", str(folder),
-                                     str(folder / "plain.parquet"), ARCHIVE, "sorted")})
-        for measure in measures:
-            measure["plain_seconds"] = plain["seconds"]
+        measures = [{"rows": rows, **measure}
+                    for measure in measure_imports(folder, dataset, rounds)]
         measures += one_more_day(rows, folder, dataset)
         for leftover in [*folder.glob(ARCHIVE), *folder.glob(NEXT_DAY),
                          folder / "plain.parquet", folder / "table.parquet"]:
             leftover.unlink()  # the dataset is what the summaries read
     done.write_text(json.dumps(measures))
     return folder, dataset, measures
+
+
+ROUND_STEPS = IMPORT_STEPS[:4]  # the archive's conversions and imports, timed in rounds
+
+
+def measure_imports(folder: Path, dataset: Path, rounds: int) -> list[dict]:
+    """The archive's plain conversions and imports (`ROUND_STEPS`), `rounds` times.
+
+    Each round runs the four steps one after the other, starting one step further
+    each round, so that no step always runs first or last; an import always starts
+    from no dataset. A step's figures are the median of its seconds and the
+    largest of its peaks; its ratio to the plain conversion is the median of the
+    rounds' own ratios (`ratios`: each round's step against that round's plain
+    conversion), which a busy spell of the machine shifts less than a ratio of
+    two steps timed minutes apart."""
+    timed: dict[str, list[dict]] = {step: [] for step in ROUND_STEPS}
+    for number in range(rounds):
+        for step in ROUND_STEPS[number % 4:] + ROUND_STEPS[:number % 4]:
+            timed[step].append(_import_step(step, folder, dataset))
+    plain = [measure["seconds"] for measure in timed[ROUND_STEPS[0]]]
+    results = []
+    for step, measures in timed.items():
+        seconds = [measure["seconds"] for measure in measures]
+        results.append({
+            "step": step, "seconds": float(np.median(seconds)),
+            "peak_mb": max(measure["peak_mb"] for measure in measures),
+            "rows_read": measures[-1]["rows_read"], "input_mb": measures[-1]["input_mb"],
+            "plain_seconds": float(np.median(plain)), "round_seconds": seconds,
+            "ratios": [mine / yardstick for mine, yardstick in zip(seconds, plain, strict=True)],
+        })
+    return results
+
+
+def _import_step(step: str, folder: Path, dataset: Path) -> dict:
+    """One of `ROUND_STEPS`, in a child process (the dataset import into a new `dataset`,
+    which stays for the summaries)."""
+    if step == ROUND_STEPS[0]:
+        return run_child("plain_conversion", str(folder), str(folder / "plain.parquet"),
+                         ARCHIVE)
+    if step == ROUND_STEPS[1]:
+        shutil.rmtree(dataset, ignore_errors=True)
+        return run_child("import", str(folder), str(dataset), "dataset", ARCHIVE)
+    if step == ROUND_STEPS[2]:
+        return run_child("import", str(folder), str(folder / "table.parquet"), "file",
+                         ARCHIVE)
+    return run_child("plain_conversion", str(folder), str(folder / "plain.parquet"), ARCHIVE,
+                     "sorted")
 
 
 def one_more_day(rows: int, folder: Path, dataset: Path) -> list[dict]:
@@ -452,13 +491,14 @@ def machine() -> str:
 
 def benchmark(sizes: list[int], engines: list[str], root: Path, resamples: int,
               n_days: int = DAYS, memory_limit: str | None = None,
-              summaries: bool = True) -> list[dict]:
+              summaries: bool = True, rounds: int = 1) -> list[dict]:
     """Every step for every size; `memory_limit` caps DuckDB (ours and the plain query).
-    `summaries=False`: the imports only."""
+    `summaries=False`: the imports only. `rounds`: how many times the archive's
+    conversions and imports are timed (`measure_imports`)."""
     results = []
     limit = memory_limit or ""
     for rows in sizes:
-        folder, dataset, imported = prepare(rows, root, n_days)
+        folder, dataset, imported = prepare(rows, root, n_days, rounds)
         results += imported
         if not summaries:
             continue
@@ -483,22 +523,34 @@ def benchmark(sizes: list[int], engines: list[str], root: Path, resamples: int,
 
 
 def import_table(results: list[dict]) -> str:
-    """The imports against the plain conversion, as a Markdown table."""
-    lines = ["| rows | step | seconds | rows a second | peak RSS MB | x plain conversion |",
-             "|---:|---|---:|---:|---:|---:|"]
+    """The imports against the plain conversion, as a Markdown table: the median of
+    the rounds' ratios, and their range when there were several rounds."""
+    lines = ["| rows | step | seconds | rows a second | peak RSS MB | x plain conversion "
+             "| x plain, each round |",
+             "|---:|---|---:|---:|---:|---:|---|"]
     for r in results:
         if r["step"] in IMPORT_STEPS:
+            ratios = r.get("ratios", [r["seconds"] / r["plain_seconds"]])
+            each = ", ".join(f"{ratio:.2f}" for ratio in ratios) if len(ratios) > 1 else ""
             lines.append(f"| {label(r['rows'])} | {r['step']} | {r['seconds']:.2f} "
                          f"| {r['rows_read'] / r['seconds']:,.0f} | {r['peak_mb']:.0f} "
-                         f"| {r['seconds'] / r['plain_seconds']:.2f} |")
-    # `-o` sorts what the plain conversion does not: against the conversion that does.
-    sorted_plain = {r["rows"]: r["seconds"] for r in results if r["step"] == IMPORT_STEPS[3]}
-    against = ", ".join(f"{label(r['rows'])} {r['seconds'] / sorted_plain[r['rows']]:.2f} x"
-                        for r in results
-                        if r["step"] == IMPORT_STEPS[2] and r["rows"] in sorted_plain)
+                         f"| {np.median(ratios):.2f} | {each} |")
+    # `-o` sorts what the plain conversion does not: against the conversion that does,
+    # round by round.
+    sorted_plain = {r["rows"]: r for r in results if r["step"] == IMPORT_STEPS[3]}
+    against = ", ".join(
+        f"{label(r['rows'])} {_paired_median(r, sorted_plain[r['rows']]):.2f} x"
+        for r in results if r["step"] == IMPORT_STEPS[2] and r["rows"] in sorted_plain)
     if against:
         lines += ["", f"import -o against the plain conversion sorted as -o: {against}"]
     return "\n".join(lines)
+
+
+def _paired_median(mine: dict, yardstick: dict) -> float:
+    """The median over rounds of `mine`'s seconds over `yardstick`'s in the same round."""
+    pairs = zip(mine.get("round_seconds", [mine["seconds"]]),
+                yardstick.get("round_seconds", [yardstick["seconds"]]), strict=True)
+    return float(np.median([a / b for a, b in pairs]))
 
 
 def table(results: list[dict]) -> str:
@@ -546,6 +598,9 @@ def main(argv: list[str] | None = None) -> int:
                              "(default: DuckDB's own, 80%% of RAM)")
     parser.add_argument("--days", type=int, default=DAYS,
                         help=f"daily harvests from 2013-01-01 (default {DAYS})")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="time the archive's conversions and imports this many times, "
+                             "in turn; medians are shown (default 3)")
     parser.add_argument("--data", type=Path, help="keep the generated data here (reused)")
     parser.add_argument("--results", type=Path, help="also write the figures as JSON")
     parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)  # a child's work
@@ -556,7 +611,8 @@ def main(argv: list[str] | None = None) -> int:
     root = args.data or Path(tempfile.mkdtemp(prefix="adoption-benchmark-"))
     try:
         results = benchmark(sizes, args.engines, root, args.resamples, args.days,
-                            args.memory_limit, summaries=not args.imports_only)
+                            args.memory_limit, summaries=not args.imports_only,
+                            rounds=args.rounds)
     finally:
         if args.data is None:
             shutil.rmtree(root, ignore_errors=True)
