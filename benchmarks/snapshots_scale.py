@@ -243,6 +243,15 @@ def peak_mb(*, children: int = 0) -> float:
     return (own + children * child) / 1024  # Linux reports kilobytes
 
 
+def cpu_seconds() -> float:
+    """CPU time used so far by this process (all its threads) and its children that
+    have ended: the work done, which other programs on the machine slow down far less
+    than they slow down the time it takes."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    ended = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + ended.ru_utime + ended.ru_stime
+
+
 def step_import(folder: Path, target: Path, to_file: bool, pattern: str) -> dict:
     """`adoption snapshots import` as the command runs it, into a dataset or one file,
     with the sector map (unless the dataset has it stored already)."""
@@ -253,12 +262,13 @@ def step_import(folder: Path, target: Path, to_file: bool, pattern: str) -> dict
     where = ["-o", str(target)] if to_file else ["--dataset", str(target)]
     stored = not to_file and SnapshotDataset.is_dataset(target)
     given = [] if stored else ["--sector-map", str(folder / "sectors.csv")]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     code = main(["snapshots", "import", *map(str, files), *where, *given, "--no-progress"])
     seconds = time.perf_counter() - start
     if code != 0:
         raise RuntimeError(f"adoption snapshots import exited {code}")
-    return {"seconds": seconds, "peak_mb": peak_mb(children=max(1, (os.cpu_count() or 1) - 1)),
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds() - cpu,  # its workers' included
+            "peak_mb": peak_mb(children=max(1, (os.cpu_count() or 1) - 1)),
             "rows_read": _rows_read(target, to_file, files),
             "input_mb": sum(f.stat().st_size for f in files) / 1e6}
 
@@ -315,7 +325,7 @@ def step_plain_conversion(folder: Path, out: Path, pattern: str, sort: bool = Fa
 
     files = sorted(folder.glob(pattern))
     listed = "[" + ", ".join(f"'{f}'" for f in files) + "]"
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     con = duckdb.connect()
     try:
         con.execute("SET TimeZone = 'UTC'")
@@ -327,7 +337,8 @@ def step_plain_conversion(folder: Path, out: Path, pattern: str, sort: bool = Fa
         rows = con.execute(f"SELECT count(*) FROM '{out}'").fetchone()[0]
     finally:
         con.close()
-    return {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(), "rows_read": rows,
+    return {"seconds": time.perf_counter() - start, "cpu_seconds": cpu_seconds() - cpu,
+            "peak_mb": peak_mb(), "rows_read": rows,
             "input_mb": sum(f.stat().st_size for f in files) / 1e6}
 
 
@@ -434,18 +445,28 @@ def measure_imports(folder: Path, dataset: Path, rounds: int) -> list[dict]:
     for number in range(rounds):
         for step in ROUND_STEPS[number % 4:] + ROUND_STEPS[:number % 4]:
             timed[step].append(_import_step(step, folder, dataset))
-    plain = [measure["seconds"] for measure in timed[ROUND_STEPS[0]]]
+    plain = timed[ROUND_STEPS[0]]
     results = []
     for step, measures in timed.items():
         seconds = [measure["seconds"] for measure in measures]
         results.append({
             "step": step, "seconds": float(np.median(seconds)),
+            "cpu_seconds": float(np.median([measure["cpu_seconds"] for measure in measures])),
             "peak_mb": max(measure["peak_mb"] for measure in measures),
             "rows_read": measures[-1]["rows_read"], "input_mb": measures[-1]["input_mb"],
-            "plain_seconds": float(np.median(plain)), "round_seconds": seconds,
-            "ratios": [mine / yardstick for mine, yardstick in zip(seconds, plain, strict=True)],
+            "plain_seconds": float(np.median([measure["seconds"] for measure in plain])),
+            "round_seconds": seconds,
+            "round_cpu_seconds": [measure["cpu_seconds"] for measure in measures],
+            "ratios": _ratios(measures, plain, "seconds"),
+            "cpu_ratios": _ratios(measures, plain, "cpu_seconds"),
         })
     return results
+
+
+def _ratios(measures: list[dict], yardsticks: list[dict], key: str) -> list[float]:
+    """Round by round, a step's `key` over its yardstick's."""
+    return [mine[key] / yardstick[key] for mine, yardstick in zip(measures, yardsticks,
+                                                                 strict=True)]
 
 
 def _import_step(step: str, folder: Path, dataset: Path) -> dict:
@@ -473,7 +494,8 @@ def one_more_day(rows: int, folder: Path, dataset: Path) -> list[dict]:
     alone = run_child("import", str(folder), str(folder / "day-dataset"), "dataset", NEXT_DAY)
     shutil.rmtree(folder / "day-dataset")
     day = run_child("import", str(folder), str(dataset), "dataset", NEXT_DAY)
-    return [{"rows": rows, "step": step, **measure, "plain_seconds": plain["seconds"]}
+    return [{"rows": rows, "step": step, **measure, "plain_seconds": plain["seconds"],
+             "cpu_ratios": _ratios([measure], [plain], "cpu_seconds")}
             for step, measure in zip(DAY_STEPS, [plain, alone, day], strict=True)]
 
 
@@ -524,17 +546,20 @@ def benchmark(sizes: list[int], engines: list[str], root: Path, resamples: int,
 
 def import_table(results: list[dict]) -> str:
     """The imports against the plain conversion, as a Markdown table: the median of
-    the rounds' ratios, and their range when there were several rounds."""
+    the rounds' ratios, and each round's when there were several; the same for the
+    CPU time used."""
     lines = ["| rows | step | seconds | rows a second | peak RSS MB | x plain conversion "
-             "| x plain, each round |",
-             "|---:|---|---:|---:|---:|---:|---|"]
+             "| x plain, each round | CPU seconds | x plain: CPU |",
+             "|---:|---|---:|---:|---:|---:|---|---:|---:|"]
     for r in results:
         if r["step"] in IMPORT_STEPS:
             ratios = r.get("ratios", [r["seconds"] / r["plain_seconds"]])
             each = ", ".join(f"{ratio:.2f}" for ratio in ratios) if len(ratios) > 1 else ""
+            cpu = f"{r['cpu_seconds']:.2f}" if "cpu_seconds" in r else ""
+            cpu_ratio = f"{np.median(r['cpu_ratios']):.2f}" if "cpu_ratios" in r else ""
             lines.append(f"| {label(r['rows'])} | {r['step']} | {r['seconds']:.2f} "
                          f"| {r['rows_read'] / r['seconds']:,.0f} | {r['peak_mb']:.0f} "
-                         f"| {np.median(ratios):.2f} | {each} |")
+                         f"| {np.median(ratios):.2f} | {each} | {cpu} | {cpu_ratio} |")
     # `-o` sorts what the plain conversion does not: against the conversion that does,
     # round by round.
     sorted_plain = {r["rows"]: r for r in results if r["step"] == IMPORT_STEPS[3]}

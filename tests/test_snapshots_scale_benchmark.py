@@ -60,7 +60,8 @@ def test_benchmark_measures_imports_query_and_summary(benchmark, small_run):
 
 def test_imports_are_timed_in_rounds_and_compared_round_by_round(benchmark, small_run):
     """Each of the archive's four steps ran twice; a ratio is the median of each round's
-    step over that round's plain conversion, not a ratio of two medians."""
+    step over that round's plain conversion, not a ratio of two medians; the same for
+    the CPU time used (the import's workers included)."""
     _, results = small_run
     plain = results[0]["round_seconds"]
     assert len(plain) == 2
@@ -69,9 +70,15 @@ def test_imports_are_timed_in_rounds_and_compared_round_by_round(benchmark, smal
         assert len(both) == 2 and measure["seconds"] == pytest.approx((both[0] + both[1]) / 2)
         assert measure["plain_seconds"] == pytest.approx((plain[0] + plain[1]) / 2)
         assert measure["ratios"] == pytest.approx([both[0] / plain[0], both[1] / plain[1]])
+        cpu, plain_cpu = measure["round_cpu_seconds"], results[0]["round_cpu_seconds"]
+        assert min(cpu) > 0
+        assert measure["cpu_ratios"] == pytest.approx([cpu[0] / plain_cpu[0],
+                                                       cpu[1] / plain_cpu[1]])
         ratio = (both[0] / plain[0] + both[1] / plain[1]) / 2
-        assert f"| {ratio:.2f} | {both[0] / plain[0]:.2f}, {both[1] / plain[1]:.2f} |" \
-            in benchmark.import_table([measure])
+        cpu_ratio = (cpu[0] / plain_cpu[0] + cpu[1] / plain_cpu[1]) / 2
+        assert (f"| {ratio:.2f} | {both[0] / plain[0]:.2f}, {both[1] / plain[1]:.2f} "
+                f"| {(cpu[0] + cpu[1]) / 2:.2f} | {cpu_ratio:.2f} |"
+                in benchmark.import_table([measure]))
 
 
 def test_plain_conversion_writes_what_the_import_reads(benchmark, tmp_path):
