@@ -27,8 +27,9 @@ its peak memory is its own:
 
 It prints two tables. The imports: seconds, rows a second, peak RSS (the
 child's `ru_maxrss`, plus its largest worker's times the number of workers:
-an upper bound) and the ratio to the plain conversion; target: at most 2 x,
-with a peak that does not grow with the archive. The summaries: seconds, peak
+an upper bound), the ratio to the plain conversion (each round's, and their
+median), and the CPU time used and its ratio; target: at most 2 x, with a
+peak that does not grow with the archive. The summaries: seconds, peak
 RSS (for Dask, the client plus the largest worker times the number of
 workers, an upper bound), the ratio to the plain query, and how each cost
 grows from one size to the next (10 = linear for 10 times the rows). The
