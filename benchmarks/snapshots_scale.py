@@ -633,6 +633,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.step:
         return _child(args.step)
+    if args.rounds < 1:
+        parser.error(f"--rounds must be at least 1, not {args.rounds}")
     sizes = [parse_size(s) for s in args.sizes] + ([100_000_000] if args.huge else [])
     root = args.data or Path(tempfile.mkdtemp(prefix="adoption-benchmark-"))
     try:
