@@ -42,6 +42,7 @@ def test_benchmark_measures_imports_query_and_summary(benchmark, small_run):
         "import one more day --dataset", "plain DuckDB query", "summary"]
     rows = 10_000 // 400 * 400  # 25 accounts, 400 days
     assert [r["rows_read"] for r in results[:7]] == [rows, rows, rows, rows, 25, 25, 25]
+    assert results[3]["plain_seconds"] == results[0]["seconds"]
     assert results[6]["plain_seconds"] == results[4]["seconds"]  # the day's own yardstick
     assert results[1]["input_mb"] > 0
     for measure in results:
