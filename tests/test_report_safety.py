@@ -217,6 +217,13 @@ def test_no_process_outlives_a_killed_build(project, jobs, fork, processes):
         folders = {Path(os.readlink(f"/proc/{process.split()[0]}/cwd")) for process in started}
         folders = {folder for folder in folders if folder.name.startswith("adoption-kernels-")}
         assert len(folders) == (fork == "1")
+        # Each report's socket folder, named after the process that made it. Counted while
+        # the build runs: once it is killed, any build starting (another test's, in the
+        # suite's other process) may already remove them, as the next build should.
+        pids = {process.split()[0] for process in started}
+        sockets = [folder for folder in Path(tempfile.gettempdir()).glob(f"{SOCKETS_PREFIX}*")
+                   if folder.name.removeprefix(SOCKETS_PREFIX).split("-")[0] in pids]
+        assert len(sockets) == int(jobs)
         build_process.kill()  # as the out-of-memory killer would
         build_process.wait()
         deadline = time.monotonic() + 10
@@ -224,12 +231,7 @@ def test_no_process_outlives_a_killed_build(project, jobs, fork, processes):
             time.sleep(0.2)
         assert processes_marked(token) == [], f"of {started}"
         assert not any(folder.exists() for folder in folders)
-        # The report's socket folder, named after the killed process that made it,
-        # is what the next build removes.
-        pids = {process.split()[0] for process in started}
-        sockets = [folder for folder in Path(tempfile.gettempdir()).glob(f"{SOCKETS_PREFIX}*")
-                   if folder.name.removeprefix(SOCKETS_PREFIX).split("-")[0] in pids]
-        assert len(sockets) == int(jobs)
+        # The killed build could not remove its socket folders: the next build does.
         clear_abandoned_sockets()
         assert not any(folder.exists() for folder in sockets)
     finally:
