@@ -59,6 +59,8 @@ FIELDS: list[dict[str, object]] = [
      "description": "What a reader must know about the figure, including corrections "
                     "(data/published/adoption.corrections.csv)."},
     {"name": "note_fr", "type": "string", "description": "The note in French."},
+    {"name": "study_fr", "type": "string",
+     "description": "The study's name in French, where the data give one."},
     {"name": "synthetic", "type": "boolean",
      "description": "True for invented, illustrative data (never real organisations)."},
 ]

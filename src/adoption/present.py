@@ -29,6 +29,7 @@ from adoption.findings.trends import model_details, notes, trend_finding
 from adoption.metadata import label_of, series_names
 from adoption.stats import ClaimCheck, Crossing
 from adoption.stats.reaching import PASSED
+from adoption.table import in_language
 from adoption.text import Message, Names, Series, check_lang, has, message, say
 from adoption.text.formats import EN_DASH, NBSP, number, p_value, percent, points, year_span
 
@@ -211,7 +212,8 @@ def figures_table(table: pd.DataFrame, platform: str | Sequence[str], series: It
                   lang: str = "en") -> HTML:
     """Every figure used, with its study and where it was read: each number traceable."""
     names = series_names(table)
-    rows = _rows(table, platform, series).sort_values(["series", "platform", "year"])
+    rows = _rows(in_language(table, lang), platform, series).sort_values(
+        ["series", "platform", "year"])
     columns = [say("table.series", lang), say("table.platform", lang), say("table.year", lang),
                say("table.share", lang), say("table.n", lang), say("table.design", lang),
                say("table.certainty", lang), say("table.study", lang),

@@ -20,7 +20,10 @@ one, is what the statistics use.
 Corrections beside the file (`NAME.corrections.csv`, see `adoption.corrections`)
 are applied on loading; the bundled ones are listed in `data/published/README.md`.
 French versions of the notes beside it (`NAME.fr.csv`: series, year, platform,
-note) become the `note_fr` column, for French reports.
+note) become the `note_fr` column, for French reports; French names of the
+studies (`NAME.studies.fr.csv`: study, as the data name it, and study_fr)
+become the `study_fr` column, which French charts and tables show instead of
+`study`. A study without a French name keeps its own.
 
 Rules that flag a figure without refusing it (warnings, printed by `adoption
 validate` as `FILE:LINE: column 'percent': warning: ...`, exit 0) go in
@@ -95,7 +98,8 @@ def load_published(path: str | Path | None = None, *, sheet: Sheet = None,
                             {column.name for column in COLUMNS})
     figures, problems = parse_published(raw, columns=columns)
     raise_problems(problems)
-    return _with_french_notes(figures, source.with_name(f"{source.stem}.fr.csv"))
+    figures = _with_french_notes(figures, source.with_name(f"{source.stem}.fr.csv"))
+    return _with_french_studies(figures, french_studies_path(source))
 
 
 def _with_french_notes(figures: pd.DataFrame, path: Path) -> pd.DataFrame:
@@ -108,6 +112,45 @@ def _with_french_notes(figures: pd.DataFrame, path: Path) -> pd.DataFrame:
                      strict=True))
     own = figures[["series", "year", "platform"]].astype(str).agg("|".join, axis=1)
     return figures.assign(note_fr=own.map(notes).astype("string"))
+
+
+STUDY_COLUMNS = [
+    Column("study", "text", "the study's name as the figures give it", nullable=False),
+    Column("study_fr", "text", "its name in French", nullable=False),
+]
+
+
+def french_studies_path(source: Path) -> Path:
+    """The French names of the studies of the figures in `source`, beside it."""
+    return source.with_name(f"{source.stem}.studies.fr.csv")
+
+
+def read_french_studies(path: Path) -> dict[str, str]:
+    """{study: its French name, typeset} from `path` (none if there is no such file).
+    Raises DataError naming the line of every problem, a study named twice included."""
+    if not path.is_file():
+        return {}
+    raw = read_table(path)
+    typed, problems = parse_columns(raw, STUDY_COLUMNS)
+    problems += unknown_column_typos(raw, STUDY_COLUMNS)
+    if not problems:
+        first_line: dict[str, int] = {}
+        for position, study in enumerate(typed["study"]):
+            line = raw.line(position)
+            if study in first_line:
+                problems.append(problem(path, f"study named again (first on line "
+                                              f"{first_line[study]})", line=line,
+                                        column="study", expected="each study once"))
+            first_line.setdefault(study, line)
+    raise_problems(problems)
+    return {str(study): typeset(str(french), "fr")
+            for study, french in zip(typed["study"], typed["study_fr"], strict=True)}
+
+
+def _with_french_studies(figures: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """The `study_fr` column: each figure's study in French, where `path` names it."""
+    names = read_french_studies(path)
+    return figures.assign(study_fr=figures["study"].map(names).astype("string"))
 
 
 def parse_published(raw: RawTable, *, columns: Mapping[str, str] | None = None

@@ -23,6 +23,7 @@ the columns that say so.
 | `certainty` | category | verified, as_cited, derived, uncertain (published) or computed (survey) |
 | `publisher`, `study`, `source_url`, `note` | string | where the figure comes from |
 | `note_fr` | string | the note in French, where the data have a translation |
+| `study_fr` | string | the study's name in French, where the data have one (`in_language`) |
 | `synthetic` | bool | True for invented, illustrative data |
 """
 
@@ -41,7 +42,7 @@ from adoption.survey import PLATFORM_PREFIX, platform_columns
 COLUMNS = [
     "series", "sector", "year", "platform", "adopters", "exact_count", "n", "share",
     "percent_decimals", "share_weighted", "n_effective", "population_size", "design",
-    "certainty", "publisher", "study", "source_url", "note", "note_fr", "synthetic",
+    "certainty", "publisher", "study", "source_url", "note", "note_fr", "study_fr", "synthetic",
 ]
 KEY = ["series", "sector", "year", "platform"]
 SYNTHETIC_NOTE = "SYNTHETIC: illustrative data drawn by `adoption synth`, not real organisations"
@@ -72,6 +73,7 @@ def load_table(path: str | Path | None = None, *, sheet: str | int | None = None
 def from_published(figures: pd.DataFrame) -> pd.DataFrame:
     """The adoption table of validated published figures (see `load_published`)."""
     table = figures.assign(
+        study_fr=figures.get("study_fr", pd.Series(pd.NA, index=figures.index)),
         share_weighted=np.nan,
         n_effective=np.nan,
         synthetic=False,
@@ -104,6 +106,7 @@ def from_survey(survey: pd.DataFrame) -> pd.DataFrame:
     table["source_url"] = pd.NA
     table["note"] = np.where(table["synthetic"], SYNTHETIC_NOTE, pd.NA)
     table["note_fr"] = np.where(table["synthetic"], SYNTHETIC_NOTE_FR, pd.NA)
+    table["study_fr"] = pd.NA  # its study is its series or its file: a name, not words
     table = _typed(table[COLUMNS])
     table.attrs.update(survey.attrs)  # where the answers came from (metadata.Origin)
     return table
@@ -150,10 +153,18 @@ def _typed(table: pd.DataFrame) -> pd.DataFrame:
     table["exact_count"] = table["exact_count"].astype(bool)
     for name in ("share", "share_weighted", "n_effective"):
         table[name] = table[name].astype("float64")
-    for name in ("publisher", "study", "source_url", "note", "note_fr"):
+    for name in ("publisher", "study", "source_url", "note", "note_fr", "study_fr"):
         table[name] = table[name].astype("string")
     table["synthetic"] = table["synthetic"].astype(bool)
     return table.sort_values(KEY, ignore_index=True)
+
+
+def in_language(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The table as readers of `lang` see its texts: in French, each figure's study by
+    its French name where the data give one (`study_fr`), its own name otherwise."""
+    if lang != "fr" or "study_fr" not in table.columns:
+        return table
+    return table.assign(study=table["study_fr"].fillna(table["study"]))
 
 
 def comparison_sides(table: pd.DataFrame, platform: str, nonprofit: str | None = None,

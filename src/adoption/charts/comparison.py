@@ -45,6 +45,7 @@ from adoption.findings.claims import Claim
 from adoption.findings.leads import lead_claims, lead_title, lead_verdict
 from adoption.metadata import label_of, series_names
 from adoption.stats.compare import compare_sectors, estimate_share, series_rows
+from adoption.table import in_language
 from adoption.text import Message, Names, Series, message, say
 from adoption.text.formats import EN_DASH, percent, points, year_span
 
@@ -85,6 +86,7 @@ def adoption_curves(
     lead claims for each business series. Returns a `Chart`; save it with `save_chart`.
     """
     names = series_names(table) if names is None else names
+    table = in_language(table, lang)
     businesses = [business] if isinstance(business, str) else list(business)
     _refuse_self_selected(table, platform, [nonprofit, *businesses])
     shown = _limit_years(table, years or _compared_span(table, platform, nonprofit, businesses))
@@ -134,6 +136,7 @@ def gap_chart(
     interval, a zero line, and years whose interval includes zero ("unclear", grey) or
     cannot be drawn (hollow) set apart from clear leads."""
     names = series_names(table) if names is None else names
+    table = in_language(table, lang)
     _refuse_self_selected(table, platform, [nonprofit, business])
     shown = _limit_years(table, years or _compared_span(table, platform, nonprofit, [business]))
     ahead = _Side.of(shown, platform, nonprofit, "nonprofit", [business])

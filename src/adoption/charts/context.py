@@ -21,6 +21,7 @@ from adoption.charts.style import LINE_STYLES, MARKERS, SIZES, sector_colour
 from adoption.findings.claims import Claim
 from adoption.findings.levels import level_claim
 from adoption.metadata import label_of, series_names
+from adoption.table import in_language
 from adoption.text import Message, Names, Series, message, say
 from adoption.text.formats import EN_DASH, percent, year_span
 
@@ -44,7 +45,7 @@ def context_chart(
     is an open survey. `platforms` limits and orders the lines (default: all, by latest
     share). The title names the platform most used."""
     names = series_names(table) if names is None else names
-    rows = _rows(table, series, platforms)
+    rows = _rows(in_language(table, lang), series, platforms)
     data = _data(rows, label_of(names, series, "label", lang), lang)
     years = sorted({int(y) for y in data["year"]})
     self_selected = bool((rows["design"].astype(str) == "self_selected").any())

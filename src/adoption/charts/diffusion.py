@@ -29,6 +29,7 @@ from adoption.findings.crossings import reaching_claim, reaching_title
 from adoption.metadata import label_of, series_names
 from adoption.stats.compare import estimate_share, series_rows
 from adoption.stats.reaching import PASSED, Crossing, crossing
+from adoption.table import in_language
 from adoption.text import Message, Names, Series, message, say
 from adoption.text.formats import EN_DASH, year_span
 
@@ -57,6 +58,7 @@ def diffusion_chart(
     figures show: passed between two years (clearly or not), already above when first
     measured, or never above."""
     names = series_names(table) if names is None else names
+    table = in_language(table, lang)
     businesses = [business] if isinstance(business, str) else list(business)
     series = [_Series(table, platform, name, _side_sector(table, name, role), confidence,
                       share, names, lang)

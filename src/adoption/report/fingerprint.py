@@ -26,7 +26,8 @@ from adoption.report.config import BuildConfig, ReportSpec
 LIBRARY_DIR = Path(__file__).resolve().parents[1]
 # Files a loader reads beside a data file NAME.EXT (see adoption.corrections,
 # adoption.published, adoption.datapackage).
-SIDECARS = ("{stem}.corrections.csv", "{stem}.fr.csv", "datapackage.json")
+SIDECARS = ("{stem}.corrections.csv", "{stem}.fr.csv", "{stem}.studies.fr.csv",
+            "datapackage.json")
 # Packages whose version can change a number or a pixel in a report.
 PACKAGES = ("adoption", "pandas", "numpy", "scipy", "statsmodels", "matplotlib",
             "papermill", "nbconvert", "nbclient", "ipykernel", "pyarrow")
