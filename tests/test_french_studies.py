@@ -92,7 +92,7 @@ def test_a_french_figures_table_names_the_studies_in_french(table):
         assert plain(study) in plain(english)
 
 
-def test_the_published_table_and_its_codebook_have_the_column(tmp_path):
+def test_the_published_table_and_its_codebook_have_the_column():
     from adoption.codebook import FIELDS
     from adoption.table import COLUMNS
 
