@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from own_surveys import ORGANISATIONS, write_datapackage, write_dta, write_french_csv
+from own_surveys import ORGANISATIONS, coded, write_datapackage, write_dta, write_french_csv
 
 import adoption
 from adoption.about import data_note
@@ -158,3 +158,92 @@ def test_published_figures_take_their_series_labels_from_the_package(tmp_path):
     assert names["my-charities"].publisher["fr"] == "Centre X"
     assert names["my-charities"].slug == "charities-x"
     assert names["my-firms"].label["en"] == "Businesses in My study, 2010"
+
+
+# --- coded values labelled by the package (Table Schema `categories`) -----------------------
+
+CATEGORIES = [  # as an analyst's survey tool exports them: 1 = OBNL; Twitter 1 = oui, 2 = non
+    {"name": "secteur", "type": "integer",
+     "categories": [{"value": 1, "label": "OBNL"}, {"value": 2, "label": "entreprise"}]},
+    {"name": "utilise_twitter", "type": "integer",
+     "categories": [{"value": 1, "label": "oui"}, {"value": 2, "label": "non"}]},
+]
+
+
+def write_codes_csv(path, sector_codes=(1, 2)):
+    """The survey with codes for answers: sector 1/2, Twitter 1 (yes) / 2 (no); Facebook
+    keeps 0/1, which the yes/no words read without labels."""
+    frame = coded(weights=True)
+    frame["secteur"] = frame["secteur"].map(dict(zip((1, 2), sector_codes, strict=True)))
+    frame["utilise_twitter"] = frame["utilise_twitter"].map({0: 2, 1: 1})
+    if path.suffix == ".xlsx":  # numbers in cells, not text
+        frame.to_excel(path, index=False)
+    else:
+        frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("name", ["codes.csv", "codes.xlsx"])
+def test_categories_label_the_codes_of_a_survey(tmp_path, capsys, name):
+    data = write_codes_csv(tmp_path / name)
+    assert main(["validate", str(data)]) == 1  # "2" is no yes/no answer
+    assert "column 'utilise_twitter'" in capsys.readouterr().out
+    write_datapackage(tmp_path, {"path": name, "schema": {"fields": CATEGORIES}})
+    assert main(["validate", str(data)]) == 0
+    survey = adoption.load_survey(data)
+    users = survey.groupby(["sector", "year"], observed=True)[["uses_twitter", "uses_facebook"]]
+    assert {key: tuple(map(int, counts)) for key, counts in users.sum().iterrows()} == {
+        ("nonprofit", 2021): (6, 7), ("nonprofit", 2022): (8, 9),  # own_surveys.USERS
+        ("business", 2021): (3, 6), ("business", 2022): (5, 8)}
+
+
+def test_a_code_without_a_label_is_judged_as_the_file_writes_it(tmp_path):
+    data = write_codes_csv(tmp_path / "codes.csv", sector_codes=(1, 3))  # 3 is not labelled
+    write_datapackage(tmp_path, {"path": "codes.csv", "schema": {"fields": CATEGORIES}})
+    with pytest.raises(DataError) as error:
+        adoption.load_survey(data)
+    first = error_lines(error)[0]  # the 20 nonprofit rows come first: line 22 is a business
+    assert first.startswith(f"{data}:22: column 'secteur': '3' is not a sector")
+
+
+def test_categories_label_published_figures_too(tmp_path):
+    (tmp_path / "figures.csv").write_text(
+        "series,population,sector,year,platform,percent,n,population_size,design,publisher,"
+        "study\n"
+        "my-charities,Charities of X,1,2010,twitter,40,50,50,census,Me,My study\n"
+        "my-firms,Firms of X,2,2010,twitter,20,50,50,census,Me,My study\n", encoding="utf-8")
+    write_datapackage(tmp_path, {"path": "figures.csv", "schema": {"fields": [
+        {"name": "sector", "categories": [{"value": 1, "label": "nonprofit"},
+                                          {"value": 2, "label": "business"}]}]}})
+    figures = adoption.load_published(tmp_path / "figures.csv")
+    assert figures["sector"].astype(str).tolist() == ["nonprofit", "business"]
+
+
+def test_mistakes_in_categories_name_their_line(tmp_path):
+    data = write_codes_csv(tmp_path / "codes.csv")
+    (tmp_path / "datapackage.json").write_text(
+        '{"resources": [{"path": "codes.csv", "schema": {"fields": [\n'
+        '  {"name": "secteur", "categories": {"1": "OBNL"}},\n'
+        '  {"name": "utilise_twitter", "categories": [\n'
+        '    {"value": 1, "label": "oui"},\n'
+        '    {"value": 1, "label": "non"},\n'
+        '    {"value": 2.5, "label": "peut-être"},\n'
+        '    {"value": 3, "label": ""},\n'
+        '    true\n'
+        '  ]}\n]}}]}\n', encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        adoption.load_survey(data)
+    descriptor = tmp_path / "datapackage.json"
+    fields = "resources[0].schema.fields"
+    assert error_lines(error) == [
+        f"{descriptor}:2: {fields}[0].categories: categories is an object (expected "
+        '[{"value": 1, "label": "OBNL"}, ...], or a list of values)',
+        f"{descriptor}:5: {fields}[1].categories[1].value: value 1 is labelled twice "
+        "(expected each value once)",
+        f"{descriptor}:6: {fields}[1].categories[2].value: value is a number (2.5) (expected "
+        "the value as the file writes it: text or a whole number)",
+        f"{descriptor}:7: {fields}[1].categories[3].label: label is empty text (expected the "
+        'text the value stands for, e.g. "OBNL")',
+        f"{descriptor}:8: {fields}[1].categories[4]: a category is true/false (true) "
+        '(expected [{"value": 1, "label": "OBNL"}, ...], or a list of values)',
+    ]

@@ -17,7 +17,11 @@ file, which win; the resource is the one whose `path` is the file):
                        language, else English), or simply {"en": "...", "fr": "..."}
     sources            [{"title": publisher, "path": URL, "version": year}]
     licenses           [{"name": "CC-BY-4.0", "path": URL, "title": "..."}]
-    schema.fields      [{"name": header, ...}]: every name must be a column of the file
+    schema.fields      [{"name": header, ...}]: every name must be a column of the file;
+                       a field's `categories`, [{"value": 1, "label": "OBNL"}, ...],
+                       label its coded values, as SPSS and Stata value labels do
+                       (surveys and published figures; a value without a label
+                       stays as it is)
 
 and, in the resource's own `adoption` property (the standard allows custom ones):
 
@@ -87,6 +91,7 @@ class Description:
     sectors: dict[str, dict[str, Texts]] = field(default_factory=dict)
     series: dict[str, dict[str, Texts]] = field(default_factory=dict)
     slugs: dict[str, str] = field(default_factory=dict)
+    value_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # header -> codes
 
     @property
     def publisher(self) -> str | None:
@@ -233,6 +238,7 @@ class _Reader:
                                 keys=SECTOR_NAMES),
             series=series,
             slugs=self.slugs(own.get("series", {}), (*own_at, "series")),
+            value_labels=self.value_labels(),
         )
 
     # the standard's properties: the resource's own, else the package's
@@ -312,6 +318,52 @@ class _Reader:
                 self.fail(where, f"field '{name}' is not a column of "
                           f"{self.resource['path']}", _one_of(header))
 
+    def value_labels(self) -> dict[str, dict[str, str]]:
+        """The labels the fields' `categories` give their values: {header: {value: label}}
+        (Table Schema: a list of values, or of {"value": ..., "label": ...})."""
+        schema = self.resource.get("schema")
+        fields = schema.get("fields") if isinstance(schema, dict) else None
+        found = {}
+        for position, entry in enumerate(fields if isinstance(fields, list) else []):
+            if not isinstance(entry, dict) or entry.get("categories") is None:
+                continue
+            at = (*self.at, "schema", "fields", position, "categories")
+            labels = self.categories(entry["categories"], at)
+            if labels and isinstance(entry.get("name"), str):
+                found[entry["name"]] = labels
+        return found
+
+    def categories(self, value: object, at: JsonPath) -> dict[str, str]:
+        expected = '[{"value": 1, "label": "OBNL"}, ...], or a list of values'
+        if not isinstance(value, list):
+            self.fail(at, f"categories is {_kind(value)}", expected)
+            return {}
+        labels: dict[str, str] = {}
+        for position, item in enumerate(value):
+            where = (*at, position)
+            if _is_value(item):
+                continue  # a category without a label: nothing to replace
+            if not isinstance(item, dict):
+                self.fail(where, f"a category is {_kind(item)}", expected)
+                continue
+            if not _is_value(item.get("value")):
+                self.fail((*where, "value"), f"value is {_kind(item.get('value'))}",
+                          "the value as the file writes it: text or a whole number")
+                continue
+            label = item.get("label")
+            if label is None:
+                continue
+            code = str(item["value"]).strip()
+            if not isinstance(label, str) or not label.strip():
+                self.fail((*where, "label"), f"label is {_kind(label)}",
+                          'the text the value stands for, e.g. "OBNL"')
+            elif code in labels:
+                self.fail((*where, "value"), f"value {code} is labelled twice",
+                          "each value once")
+            else:
+                labels[code] = label.strip()
+        return labels
+
     # adoption's own property
 
     def columns(self, value: object, at: JsonPath, header: list[str] | None) -> dict[str, str]:
@@ -379,6 +431,11 @@ class _Reader:
     def fail(self, at: JsonPath, what: str, expected: str) -> None:
         self.problems.append(problem(self.package.path, f"{pointer(at)}: {what}",
                                      line=self.package.line(at), expected=expected))
+
+
+def _is_value(item: object) -> bool:
+    """A category's value: text or a whole number (Table Schema)."""
+    return isinstance(item, str | int) and not isinstance(item, bool)
 
 
 def pointer(at: JsonPath) -> str:

@@ -42,7 +42,14 @@ from adoption.corrections import apply_corrections, corrections_path, read_corre
 from adoption.labels import BUSINESS, HIGHER_EDUCATION, NONPROFIT
 from adoption.paths import BUNDLED_PUBLISHED
 from adoption.problems import Problem, errors_in, problem, raise_problems, warning
-from adoption.readers import RawTable, Sheet, read_table, sheet_note
+from adoption.readers import (
+    RawTable,
+    Sheet,
+    ValueLabels,
+    read_table,
+    sheet_note,
+    with_value_labels,
+)
 from adoption.rounding import impossible_percent, printed_decimals
 from adoption.schema import Column, parse_columns, rename_to_declared, unknown_column_typos
 from adoption.text.typography import typeset
@@ -82,17 +89,20 @@ KEY = ("series", "year", "platform")
 
 
 def load_published(path: str | Path | None = None, *, sheet: Sheet = None,
-                   columns: Mapping[str, str] | None = None) -> pd.DataFrame:
+                   columns: Mapping[str, str] | None = None,
+                   labels: ValueLabels | None = None) -> pd.DataFrame:
     """The published figures, validated and typed (bundled file by default).
 
     Raises DataError listing every problem, each with its file, line and column.
     sheet: a workbook's sheet, by name or number from 1 (default: the first).
     columns: more header names, {the file's header: a column's name above}.
+    labels: coded values' labels, {the file's header: {"1": "nonprofit"}}
+    (`readers.with_value_labels`), applied before the corrections.
     Warnings (`figure_warnings`) do not raise: they are issued as
     `problems.DataWarning`.
     """
     source = Path(BUNDLED_PUBLISHED if path is None else path)
-    raw = read_table(source, sheet=sheet)
+    raw = with_value_labels(read_table(source, sheet=sheet), labels)
     fixes = corrections_path(source)
     raw = apply_corrections(raw, read_corrections(fixes), fixes,
                             {column.name for column in COLUMNS})

@@ -32,7 +32,7 @@ import io
 import itertools
 from array import array
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
@@ -105,6 +105,31 @@ class RawTable:
         """Rename columns of `frame`, remembering the file's headers."""
         self.frame = self.frame.rename(columns=renames)
         self.headers.update({new: self.source_name(old) for old, new in renames.items()})
+
+
+ValueLabels = dict[str, dict[str, str]]  # header -> {coded value: its label}
+
+
+def with_value_labels(raw: RawTable, labels: ValueLabels | None) -> RawTable:
+    """`raw` with coded values replaced by their labels, as SPSS and Stata value labels
+    are read (a Data Package's `categories` give them for other formats): "1" becomes
+    "OBNL". Values without a label stay as they are, for the column's own checks."""
+    if not labels:
+        return raw
+    frame = raw.frame.copy()
+    for header, mapping in labels.items():
+        if header in frame.columns:
+            frame[header] = frame[header].map(lambda cell, m=mapping: m.get(_code(cell), cell))
+    return replace(raw, frame=frame)
+
+
+def _code(cell: object) -> str | None:
+    """A cell as a category's value is written: 1.0 (a workbook's number) as "1"."""
+    if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+        return None
+    if isinstance(cell, float | np.floating) and float(cell).is_integer():
+        return str(int(cell))
+    return str(cell).strip()
 
 
 def read_table(path: str | Path, *, sheet: Sheet = None) -> RawTable:

@@ -38,7 +38,7 @@ import pandas as pd
 from adoption.labels import PLATFORM_PREFIXES, SURVEY_HEADERS, header_key, survey_header
 from adoption.problems import Problem, errors_in, problem, raise_problems, warning
 from adoption.published import SECTORS
-from adoption.readers import RawTable, Sheet, read_table, sheet_note
+from adoption.readers import RawTable, Sheet, ValueLabels, read_table, sheet_note, with_value_labels
 from adoption.schema import (
     Column,
     convert_column,
@@ -68,15 +68,18 @@ KEY = ("series", "org_id", "year")
 
 
 def load_survey(path: str | Path, *, sheet: Sheet = None,
-                columns: Mapping[str, str] | None = None) -> pd.DataFrame:
+                columns: Mapping[str, str] | None = None,
+                labels: ValueLabels | None = None) -> pd.DataFrame:
     """Respondent rows, validated and typed. Raises DataError listing every problem.
 
     sheet: a workbook's sheet, by name or number from 1 (default: the first).
     columns: more header names, {the file's header: the schema's name}, e.g.
     {"org": "org_id", "uses tw": "uses_twitter"}; a header the file lacks is
-    ignored. Warnings do not raise: they are issued as `problems.DataWarning`.
+    ignored. labels: coded values' labels, {the file's header: {"1": "OBNL"}}
+    (`readers.with_value_labels`). Warnings do not raise: they are issued as
+    `problems.DataWarning`.
     """
-    raw = read_table(path, sheet=sheet)
+    raw = with_value_labels(read_table(path, sheet=sheet), labels)
     survey, problems = parse_survey(raw, columns=columns)
     raise_problems(problems)
     return survey

@@ -33,7 +33,7 @@ from adoption.labels import header_key
 from adoption.metadata import Origin
 from adoption.problems import DataError, Problem, collected_warnings, problem, raise_problems
 from adoption.published import load_published
-from adoption.readers import CSV_SUFFIXES, Sheet, read_columns, workbook_note
+from adoption.readers import CSV_SUFFIXES, Sheet, ValueLabels, read_columns, workbook_note
 from adoption.snapshots import load_snapshots
 from adoption.snapshots.importer import check_files as snapshot_problems
 from adoption.snapshots.notices import warnings_shown
@@ -99,7 +99,8 @@ def _load(path: Path, kind: str | None, sheet: Sheet, columns: Mapping[str, str]
     if description.columns:
         columns = {**description.columns, **(columns or {})}
     kind = kind or detect_kind(path, sheet=sheet, columns=columns)
-    data = load_kind(path, kind, sheet=sheet, columns=columns)
+    data = load_kind(path, kind, sheet=sheet, columns=columns,
+                     labels=description.value_labels)
     if kind != "snapshots":
         _origin(original, description, data).attach(data)
     return kind, data
@@ -159,12 +160,15 @@ def described_kind(path: str | Path, metadata: str | Path | None = None) -> str:
 
 
 def load_kind(path: str | Path, kind: str, *, sheet: Sheet = None,
-              columns: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Load a file as the given kind, validated (raises DataError)."""
+              columns: Mapping[str, str] | None = None,
+              labels: ValueLabels | None = None) -> pd.DataFrame:
+    """Load a file as the given kind, validated (raises DataError). `labels`: coded
+    values' labels (a Data Package's `categories`), for figures and surveys; account
+    snapshots take their sectors from a sector map instead."""
     if kind == "published":
-        return load_published(path, sheet=sheet, columns=columns)
+        return load_published(path, sheet=sheet, columns=columns, labels=labels)
     if kind == "survey":
-        return load_survey(path, sheet=sheet, columns=columns)
+        return load_survey(path, sheet=sheet, columns=columns, labels=labels)
     if kind == "snapshots":
         if sheet is not None or columns:
             raise ValueError(f"{path}: account snapshots take no sheet or column names "
