@@ -116,7 +116,7 @@ def with_value_labels(raw: RawTable, labels: ValueLabels | None) -> RawTable:
     "OBNL". Values without a label stay as they are, for the column's own checks."""
     if not labels:
         return raw
-    frame = raw.frame.copy()
+    frame = raw.frame.copy(deep=False)  # the labelled columns are new; the others shared
     for header, mapping in labels.items():
         if header in frame.columns:
             frame[header] = frame[header].map(lambda cell, m=mapping: m.get(_code(cell), cell))
